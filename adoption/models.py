@@ -1,0 +1,385 @@
+"""The project register: B/Ds, users with their role and scope, projects, vendors, catalogue."""
+
+from decimal import Decimal
+
+from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models, transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from adoption.bilingual import BilingualNameMixin, localized
+from adoption.choices import (
+    AdoptionStrategy,
+    DataSource,
+    FundingSource,
+    Infrastructure,
+    OrgUnitKind,
+    ProcurementRoute,
+    RagStatus,
+    RiskTier,
+    Role,
+    ScopeLevel,
+    SolutionCategory,
+    SolutionProvider,
+)
+from adoption.roles import Permission
+from adoption.scoping import scope_q
+from lifecycle.stages import LIFECYCLE_STAGES, Stage
+from lifecycle.state_machine import ProjectLifecycle
+
+NON_NEGATIVE = MinValueValidator(0, message=_("This cannot be negative."))
+NON_NEGATIVE_MONEY = MinValueValidator(Decimal("0"), message=_("An amount of money cannot be negative."))
+
+
+class OrgUnit(BilingualNameMixin, models.Model):
+    """A bureau, department or office (B/D, 局／部門)."""
+
+    code = models.CharField(_("code"), max_length=16, unique=True)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    name_zh_hant = models.CharField(_("name (Traditional Chinese)"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=12, choices=OrgUnitKind.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    # "/<id>/<id>/…/": the ids from the top down, so a subtree is one prefix match.
+    path = models.CharField(max_length=255, editable=False, db_index=True)
+    is_confirmed = models.BooleanField(
+        _("details confirmed"), default=True, help_text=_("Cleared when the name or parent still needs DPO to confirm.")
+    )
+    confirmation_note = models.CharField(_("what to confirm"), max_length=200, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("B/D")
+        verbose_name_plural = _("B/Ds")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    def save(self, *args, **kwargs):
+        with transaction.atomic():
+            if self.pk is None:
+                super().save(*args, **kwargs)  # to learn the id the path is made of
+                args, kwargs = (), {}
+            old_path = self.path
+            self.path = f"{self.parent.path if self.parent else '/'}{self.pk}/"
+            super().save(*args, **kwargs)
+            if old_path and old_path != self.path:
+                for child in self.children.all():
+                    child.save()
+
+    def clean(self):
+        ancestor = self.parent
+        while ancestor is not None:
+            if self.pk and ancestor.pk == self.pk:
+                raise ValidationError({"parent": _("A B/D cannot be placed under itself or one of its own units.")})
+            ancestor = ancestor.parent
+
+    @property
+    def bureau(self):
+        """The bureau this unit belongs to (itself for a bureau), or None."""
+        unit = self
+        while unit is not None and unit.kind != OrgUnitKind.BUREAU:
+            unit = unit.parent
+        return unit
+
+
+class UserManager(DjangoUserManager):
+    def get_queryset(self):
+        # Scope checks read the user's unit on every request: fetch it with the user.
+        return super().get_queryset().select_related("org_unit")
+
+
+class User(AbstractUser):
+    """A person using the tracker, with one business role and a scope."""
+
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, blank=True)
+    org_unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("B/D"), null=True, blank=True, on_delete=models.PROTECT, related_name="users"
+    )
+    scope_level = models.CharField(_("scope"), max_length=12, choices=ScopeLevel.choices, default=ScopeLevel.OWN_UNIT)
+    post_title = models.CharField(_("post and rank"), max_length=120, blank=True)
+    ai_training_completed_on = models.DateField(_("AI training completed on"), null=True, blank=True)
+    language = models.CharField(_("preferred language"), max_length=10, blank=True)
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["username"]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.role in (Role.PROJECT_OFFICER, Role.GATE_APPROVER):
+            if not self.org_unit_id:
+                errors["org_unit"] = _("Project officers and gate approvers belong to one B/D.")
+            if self.scope_level != ScopeLevel.OWN_UNIT:
+                errors["scope_level"] = _("Project officers and gate approvers work on their own B/D only.")
+        if self.role == Role.MANAGEMENT and self.scope_level != ScopeLevel.ALL and not self.org_unit_id:
+            errors["org_unit"] = _("Management with a B/D or bureau scope needs that B/D or bureau.")
+        if self.role == Role.DPO_OFFICER and self.scope_level != ScopeLevel.ALL:
+            errors["scope_level"] = _("DPO officers read all B/Ds.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class Vendor(BilingualNameMixin, models.Model):
+    name_en = models.CharField(_("name (English)"), max_length=200, unique=True)
+    name_zh_hant = models.CharField(_("name (Traditional Chinese)"), max_length=100, blank=True)
+    business_registration_no = models.CharField(_("business registration number"), max_length=20, blank=True)
+    is_soa_qps_contractor = models.BooleanField(_("SOA-QPS contractor"), default=False)
+    website = models.URLField(_("website"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("vendor")
+        verbose_name_plural = _("vendors")
+        ordering = ["name_en"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CatalogueSolution(BilingualNameMixin, models.Model):
+    """An entry of the AI+ tool and solution catalogue, an HKGAI tool or a DPO platform."""
+
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    name_zh_hant = models.CharField(_("name (Traditional Chinese)"), max_length=100)
+    provider = models.CharField(_("provided through"), max_length=20, choices=SolutionProvider.choices)
+    category = models.CharField(_("category"), max_length=30, choices=SolutionCategory.choices)
+    vendor = models.ForeignKey(Vendor, verbose_name=_("vendor"), null=True, blank=True, on_delete=models.PROTECT)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    description_zh_hant = models.TextField(_("description (Traditional Chinese)"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("catalogue solution")
+        verbose_name_plural = _("catalogue solutions")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def description(self) -> str:
+        return localized(self.description_en, self.description_zh_hant)
+
+
+class ProjectQuerySet(models.QuerySet):
+    def restrict(self, user, permission: Permission = Permission.VIEW_PROJECT):
+        """The projects ``user`` may ``permission``: the single scoping rule."""
+        return self.filter(scope_q(user, permission, "bd"))
+
+    def in_lifecycle(self):
+        return self.filter(stage__in=LIFECYCLE_STAGES)
+
+
+def restrict_related(queryset, user, permission: Permission = Permission.VIEW_PROJECT, project_field="project"):
+    """Records that hang off a project, limited by the same rule as their project."""
+    return queryset.filter(scope_q(user, permission, f"{project_field}__bd"))
+
+
+STAGE_TARGET_FIELDS = {stage: f"target_{stage}_date" for stage in LIFECYCLE_STAGES}
+
+
+class Project(ProjectLifecycle):
+    """An AI project of a B/D, from idea to retirement."""
+
+    code = models.CharField(_("project code"), max_length=40, unique=True)
+    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
+    title_zh_hant = models.CharField(_("title (Traditional Chinese)"), max_length=120, blank=True)
+    bd = models.ForeignKey(OrgUnit, verbose_name=_("B/D"), on_delete=models.PROTECT, related_name="projects")
+    business_owner = models.CharField(
+        _("business owner"), max_length=200, help_text=_("Name and post of the directorate officer who owns it.")
+    )
+    project_officers = models.ManyToManyField(
+        User, verbose_name=_("project officers"), blank=True, related_name="officer_of_projects"
+    )
+    responsible_officer = models.ForeignKey(
+        User,
+        verbose_name=_("responsible officer"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="responsible_for_projects",
+        help_text=_("The trained officer responsible for the AI system's whole lifecycle."),
+    )
+    business_problem = models.TextField(_("business problem or opportunity"))
+    objectives = models.TextField(_("objectives"), blank=True)
+    strategy = models.CharField(_("adoption strategy"), max_length=20, choices=AdoptionStrategy.choices)
+    category = models.CharField(_("solution category"), max_length=30, choices=SolutionCategory.choices)
+    catalogue_solution = models.ForeignKey(
+        CatalogueSolution,
+        verbose_name=_("catalogue solution"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="projects",
+    )
+    infrastructure = models.JSONField(_("infrastructure"), default=list, blank=True)
+    data_sources = models.JSONField(_("data sources"), default=list, blank=True)
+    vendor = models.ForeignKey(
+        Vendor, verbose_name=_("vendor"), null=True, blank=True, on_delete=models.PROTECT, related_name="projects"
+    )
+    procurement_route = models.CharField(
+        _("procurement route"), max_length=20, choices=ProcurementRoute.choices, blank=True
+    )
+    uses_generative_ai = models.BooleanField(_("uses generative AI"), default=False)
+    processes_personal_data = models.BooleanField(_("processes personal data"), default=False)
+    is_public_facing = models.BooleanField(_("public-facing"), default=False)
+    risk_tier = models.CharField(
+        _("risk tier"), max_length=12, choices=RiskTier.choices, default=RiskTier.UNSCREENED, editable=False
+    )
+    funding_source = models.CharField(_("funding source"), max_length=20, choices=FundingSource.choices, blank=True)
+    budget_hkd = models.DecimalField(
+        _("approved budget (HK$)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[NON_NEGATIVE_MONEY],
+    )
+    spend_to_date_hkd = models.DecimalField(
+        _("spend to date (HK$)"), max_digits=14, decimal_places=2, default=Decimal("0"), validators=[NON_NEGATIVE_MONEY]
+    )
+    start_date = models.DateField(_("start date"), null=True, blank=True)
+    target_completion_date = models.DateField(_("target completion date"), null=True, blank=True)
+    target_identify_date = models.DateField(_("target date, gate 1 (identify)"), null=True, blank=True)
+    target_search_date = models.DateField(_("target date, gate 2 (search)"), null=True, blank=True)
+    target_vendor_selection_date = models.DateField(_("target date, gate 3 (vendor selection)"), null=True, blank=True)
+    target_test_validate_date = models.DateField(_("target date, gate 4 (test and validate)"), null=True, blank=True)
+    target_deploy_improve_date = models.DateField(_("target date, go-live (deploy)"), null=True, blank=True)
+    success_criteria = models.TextField(
+        _("success criteria"),
+        blank=True,
+        help_text=_("Measurable KPIs with baseline, target and how they are measured."),
+    )
+    expected_staff_hours_per_year = models.PositiveIntegerField(
+        _("expected staff hours saved a year"), null=True, blank=True
+    )
+    expected_cost_saving_hkd_per_year = models.DecimalField(
+        _("expected cost saved a year (HK$)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[NON_NEGATIVE_MONEY],
+    )
+    expected_service_improvement = models.TextField(_("expected service improvement"), blank=True)
+    realised_staff_hours_per_year = models.PositiveIntegerField(
+        _("realised staff hours saved a year"), null=True, blank=True
+    )
+    realised_cost_saving_hkd_per_year = models.DecimalField(
+        _("realised cost saved a year (HK$)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[NON_NEGATIVE_MONEY],
+    )
+    realised_service_improvement = models.TextField(_("realised service improvement"), blank=True)
+    rag_status = models.CharField(_("status"), max_length=8, choices=RagStatus.choices, default=RagStatus.GREEN)
+    next_milestone = models.CharField(_("next milestone"), max_length=200, blank=True)
+    checklist_template_version = models.PositiveSmallIntegerField(
+        _("checklist template version"), null=True, blank=True, editable=False
+    )
+    next_periodic_review_due = models.DateField(_("next periodic review due"), null=True, blank=True, editable=False)
+    created_by = models.ForeignKey(
+        User, verbose_name=_("created by"), null=True, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last updated"), auto_now=True)
+
+    objects = ProjectQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("AI project")
+        verbose_name_plural = _("AI projects")
+        ordering = ["-updated_at", "-id"]
+        indexes = [
+            models.Index(fields=["bd", "stage"], name="project_bd_stage"),
+            models.Index(fields=["stage", "stage_entered_at"], name="project_stage_entered"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(spend_to_date_hkd__gte=0), name="project_spend_not_negative"),
+            models.CheckConstraint(
+                condition=Q(budget_hkd__isnull=True) | Q(budget_hkd__gte=0), name="project_budget_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("adoption:project_detail", args=[self.pk])
+
+    @property
+    def title(self) -> str:
+        return localized(self.title_en, self.title_zh_hant)
+
+    @property
+    def current_target_date(self):
+        field = STAGE_TARGET_FIELDS.get(self.stage)
+        return getattr(self, field) if field else None
+
+    def clean(self):
+        super().clean()
+        errors: dict[str, list] = {}
+
+        def add(field, message):
+            errors.setdefault(field, []).append(message)
+
+        if not (self.title_en or "").strip() and not (self.title_zh_hant or "").strip():
+            add("title_en", _("Give the title in English, Chinese or both."))
+        for field, choices in (("infrastructure", Infrastructure), ("data_sources", DataSource)):
+            values = getattr(self, field) or []
+            if not isinstance(values, list) or any(value not in choices.values for value in values):
+                add(field, _("Choose from the listed options."))
+        if self.start_date and self.target_completion_date and self.target_completion_date < self.start_date:
+            add("target_completion_date", _("The target completion date cannot be before the start date."))
+        previous = None
+        for stage in LIFECYCLE_STAGES:
+            field = STAGE_TARGET_FIELDS[stage]
+            value = getattr(self, field)
+            if value is None:
+                continue
+            if self.start_date and value < self.start_date:
+                add(field, _("A gate's target date cannot be before the start date."))
+            elif previous and value < previous:
+                add(field, _("A gate's target date cannot be before the previous gate's."))
+            previous = value
+        if self.responsible_officer_id and self.bd_id:
+            officer = self.responsible_officer
+            if officer.org_unit_id != self.bd_id or officer.role != Role.GATE_APPROVER:
+                add("responsible_officer", _("The responsible officer must be a gate approver of the project's B/D."))
+        if self.catalogue_solution_id and self.strategy == AdoptionStrategy.BESPOKE:
+            add("catalogue_solution", _("A bespoke application does not come from the catalogue."))
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def profile(self):
+        """What decides which checklist items apply."""
+        from lifecycle.checklists import Profile
+
+        return Profile(
+            tier=self.risk_tier,
+            generative_ai=self.uses_generative_ai,
+            personal_data=self.processes_personal_data,
+            public_facing=self.is_public_facing,
+        )
+
+    @property
+    def is_active(self) -> bool:
+        return self.stage not in (Stage.CANCELLED, Stage.RETIRED)
