@@ -7,7 +7,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env_bool, env_int, env_list
 from config.settings.base import *
-from config.settings.base import INSECURE_DEV_SECRET_KEY, SECRET_KEY, STORAGES
+from config.settings.base import INSECURE_DEV_SECRET_KEY, MIDDLEWARE, SECRET_KEY, STORAGES
 
 DEBUG = env_bool("DEBUG", False)
 if DEBUG:
@@ -30,6 +30,9 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SECURE = True
 LANGUAGE_COOKIE_SECURE = True
 X_FRAME_OPTIONS = "DENY"
+
+# WhiteNoise serves the collected static files right after the security middleware.
+MIDDLEWARE = [MIDDLEWARE[0], "whitenoise.middleware.WhiteNoiseMiddleware", *MIDDLEWARE[1:]]
 
 STORAGES = {
     **STORAGES,
