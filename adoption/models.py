@@ -1,14 +1,17 @@
 """The project register: B/Ds, users with their role and scope, projects, vendors, catalogue."""
 
+from datetime import timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from adoption.bilingual import BilingualNameMixin, localized
@@ -181,8 +184,40 @@ class ProjectQuerySet(models.QuerySet):
         """The projects ``user`` may ``permission``: the single scoping rule."""
         return self.filter(scope_q(user, permission, "bd"))
 
-    def in_lifecycle(self):
+    # The portfolio's segments, defined once: lists, dashboard, reports and returns use these.
+
+    def active(self):
+        """In one of the five stages (not on hold, cancelled or retired)."""
         return self.filter(stage__in=LIFECYCLE_STAGES)
+
+    def in_pilot(self):
+        return self.filter(stage=Stage.TEST_VALIDATE)
+
+    def in_operation(self):
+        return self.filter(stage=Stage.DEPLOY_IMPROVE, in_operation_since__isnull=False)
+
+    def stalled(self, *, now=None, days=None):
+        """Longer in their current stage than the threshold; systems in operation are not stalled."""
+        now = now or timezone.now()
+        days = settings.TRACKER_STALLED_AFTER_DAYS if days is None else days
+        return (
+            self.active()
+            .filter(stage_entered_at__lt=now - timedelta(days=days))
+            .exclude(stage=Stage.DEPLOY_IMPROVE, in_operation_since__isnull=False)
+        )
+
+    def awaiting_gate_review(self):
+        from lifecycle.models import GateReview
+
+        return self.filter(Exists(GateReview.objects.filter(project=OuterRef("pk"), status="pending")))
+
+    def periodic_review_overdue(self, *, today=None):
+        return self.in_operation().filter(next_periodic_review_due__lt=today or timezone.localdate())
+
+    def with_open_incidents(self):
+        from lifecycle.models import Incident
+
+        return self.filter(Exists(Incident.objects.filter(project=OuterRef("pk"), status="open")))
 
 
 def restrict_related(queryset, user, permission: Permission = Permission.VIEW_PROJECT, project_field="project"):

@@ -1,0 +1,88 @@
+"""Shared by the benchmarks: the demo portfolio, timing, memory, and the JSON lines they print.
+
+Each benchmark prints one JSON object per line and measurement, e.g.
+``{"benchmark": "dashboard", "metric": "server_ms_median", "value": 123.4, "unit": "ms", "target": 250}``,
+and exits non-zero when a measurement misses its target.
+"""
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import sys
+import time
+
+import django
+
+
+def setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+    django.setup()
+
+
+def arguments(description: str, default_projects: int = 100_000, **extra) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--projects", type=int, default=default_projects, help="size of the demo portfolio")
+    parser.add_argument("--runs", type=int, default=20, help="timed runs per measurement")
+    for name, options in extra.items():
+        parser.add_argument(f"--{name.replace('_', '-')}", **options)
+    return parser.parse_args()
+
+
+def require_postgres() -> None:
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        sys.exit("Benchmarks run against PostgreSQL: set DATABASE_URL=postgres://…")
+
+
+def ensure_demo(projects: int) -> None:
+    """Load the demo portfolio into this database, reusing one that is already there."""
+    from django.core.management import call_command
+
+    from adoption.models import Project
+
+    call_command("migrate", verbosity=0)
+    call_command("seed_reference_data", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    if Project.objects.count() < projects:
+        call_command("load_demo", projects=projects)
+
+
+def median_ms(function, runs: int) -> float:
+    timings = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        function()
+        timings.append((time.perf_counter() - started) * 1000)
+    return statistics.median(timings)
+
+
+def peak_rss_mb() -> float:
+    """Peak resident set size of this process so far, in MB (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+class Report:
+    """Collects measurements, prints them as JSON lines, and fails the run if one misses its target."""
+
+    def __init__(self, benchmark: str):
+        self.benchmark = benchmark
+        self.missed: list[str] = []
+
+    def emit(self, metric: str, value: float, unit: str, target: float | None = None, **extra) -> None:
+        line = {"benchmark": self.benchmark, "metric": metric, "value": round(value, 3), "unit": unit}
+        if target is not None:
+            line["target"] = target
+            if value > target:
+                self.missed.append(metric)
+        line.update(extra)
+        print(json.dumps(line), flush=True)
+
+    def ratio(self, metric: str, value: float, bound: float, target: float | None = None, **extra) -> None:
+        self.emit(metric, value / bound if bound else float("inf"), "ratio", target, **extra)
+
+    def finish(self) -> None:
+        if self.missed:
+            print(json.dumps({"benchmark": self.benchmark, "missed": self.missed}), file=sys.stderr)
+            sys.exit(1)
