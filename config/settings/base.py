@@ -124,7 +124,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # Uploaded evidence and generated reports: outside the web root, served only through
 # views that check the user's scope. Point "default" at shared storage when scaling out.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
-MEDIA_URL = None
+# Never routed: no URL serves MEDIA_ROOT. Django needs a value (the test live server uses it).
+MEDIA_URL = "/private-media-not-served/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
