@@ -14,7 +14,7 @@ from django.db.models import Case, Count, IntegerField, Q, Sum, Value, When
 
 from adoption.bilingual import localized
 from adoption.choices import SolutionCategory
-from adoption.models import CatalogueSolution, Project, Vendor
+from adoption.models import CatalogueSolution, Project, ProjectQuerySet, Vendor
 from adoption.roles import Permission, has_permission
 from adoption.scoping import unit_in_scope
 from lifecycle.stages import SHORT_LABELS, Stage
@@ -24,6 +24,7 @@ from reports.portfolio.figures import Benefits, Unit
 SOLUTION, CATEGORY, VENDOR = "solution", "category", "vendor"
 KINDS = (SOLUTION, VENDOR, CATEGORY)
 PANEL_PROJECTS = 5
+PAGE_PROJECTS = 50
 
 # How far a project got, furthest first: in operation (or retired from it), then by stage.
 REACH = (
@@ -264,7 +265,7 @@ def overview(*, kind: str, limit: int | None = None) -> list[OverviewRow]:
         .annotate(
             units=Count("bd", distinct=True),
             projects=Count("pk"),
-            in_operation=Count("pk", filter=Q(pk__in=Project.objects.in_operation().values("pk"))),
+            in_operation=Count("pk", filter=ProjectQuerySet.in_operation_q()),
             bespoke=Count("pk", filter=Q(strategy="bespoke")),
         )
         .order_by("-units", "-projects", field)

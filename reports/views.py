@@ -13,7 +13,7 @@ from lifecycle.stages import SHORT_LABELS, Stage
 from reports import dashboard as presenter
 from reports.forms import OVERVIEW_ROWS, OVERVIEW_TITLES, ReuseForm
 from reports.portfolio.cache import canonical_filters, figures_key, figures_of, portfolio_filter, without_blanks
-from reports.reuse import CATEGORY, SOLUTION, VENDOR, overview, reuse_of
+from reports.reuse import CATEGORY, PAGE_PROJECTS, SOLUTION, VENDOR, overview, reuse_of
 
 
 def _require_dashboard(user) -> None:
@@ -86,7 +86,7 @@ def reuse(request):
     subject = form.subject() if form.is_valid() else None
     context = {"form": form, "subject": subject, "options": form.options()}
     if subject is not None:
-        context["reuse"] = reuse_of(user=request.user, subject=subject)
+        context["reuse"] = reuse_of(user=request.user, subject=subject, limit=PAGE_PROJECTS)
         context["stages"] = [(stage, SHORT_LABELS[stage]) for stage in Stage.values]
     else:
         context["overviews"] = [
