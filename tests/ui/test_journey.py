@@ -1,0 +1,74 @@
+"""The officer's and approver's journey through the pages, with the Django test client."""
+
+import pytest
+from django.urls import reverse
+
+from adoption.models import Project
+from lifecycle.choices import ItemStatus, ReviewStatus
+from lifecycle.models import ChecklistItem, Evidence, GateReview
+from tests.factories import NO_RISK_ANSWERS, approver, officer, pdf_upload
+
+pytestmark = pytest.mark.django_db
+
+
+def project_form_data(user, **overrides):
+    data = {
+        "title_en": "Chatbot for visa enquiries",
+        "title_zh_hant": "簽證查詢聊天機械人",
+        "bd": str(user.org_unit.pk),
+        "business_problem": "Too many phone enquiries",
+        "business_owner": "Assistant Director (Visa)",
+        "strategy": "off_the_shelf",
+        "category": "chatbot",
+        "spend_to_date_hkd": "0",
+        "rag_status": "green",
+    }
+    for key, value in NO_RISK_ANSWERS.items():
+        data[f"screening-{key}"] = "yes" if value else "no"
+    data.update(overrides)
+    return data
+
+
+def test_officer_registers_works_checklist_and_approver_approves(client):
+    author = officer()
+    client.force_login(author)
+    response = client.post(reverse("adoption:project_create"), project_form_data(author))
+    assert response.status_code == 302, response.content.decode()[:3000]
+    project = Project.objects.get(title_en="Chatbot for visa enquiries")
+    assert project.risk_tier == "low"
+    page = client.get(project.get_absolute_url())
+    assert page.status_code == 200
+    assert 'aria-current="step"' in page.content.decode()
+    for item in ChecklistItem.objects.filter(project=project, status=ItemStatus.OPEN):
+        url = reverse("lifecycle:item_evidence", args=[project.pk, item.pk])
+        prefix = f"item{item.pk}"
+        response = client.post(url, {f"{prefix}-note": "Minutes", f"{prefix}-file": pdf_upload(), f"{prefix}-intent": "done"})
+        assert response.status_code == 302
+    assert Evidence.objects.filter(checklist_item__project=project, kind="file").exists()
+    response = client.post(reverse("lifecycle:project_action", args=[project.pk, "request_review"]), {"reason": ""})
+    assert response.status_code == 302, response.content.decode()[:3000]
+    review = GateReview.objects.get(project=project)
+    for name in ("lifecycle:review_queue",):
+        assert client.get(reverse(name)).status_code == 200
+    decider = approver()
+    client.force_login(decider)
+    queue = client.get(reverse("lifecycle:review_queue"))
+    assert project.title_en in queue.content.decode()
+    assert client.get(reverse("lifecycle:review", args=[review.pk])).status_code == 200
+    response = client.post(reverse("lifecycle:review", args=[review.pk]), {"decision": "approve", "comment": "Good"})
+    assert response.status_code == 302
+    review.refresh_from_db()
+    assert review.status == ReviewStatus.APPROVED
+    project.refresh_from_db()
+    assert project.stage == "search"
+    for name in ("timeline", "documents", "project_gate_reviews", "periodic_reviews", "incidents"):
+        assert client.get(reverse(f"lifecycle:{name}", args=[project.pk])).status_code == 200, name
+    client.force_login(author)
+    for name in ("adoption:project_edit", "adoption:project_screening", "adoption:project_detail"):
+        assert client.get(reverse(name, args=[project.pk])).status_code == 200, name
+    assert client.get(reverse("adoption:project_list")).status_code == 200
+    evidence = Evidence.objects.filter(checklist_item__project=project, kind="file").first()
+    download = client.get(reverse("lifecycle:evidence_download", args=[evidence.pk]))
+    assert download.status_code == 200
+    assert download["X-Content-Type-Options"] == "nosniff"
+    assert 'attachment; filename="evidence.pdf"' == download["Content-Disposition"]
