@@ -47,6 +47,8 @@ def project_list(request):
     wide_scope = user.is_superuser or user.scope_level != ScopeLevel.OWN_UNIT
     if user.scope_level == ScopeLevel.UNIT_TREE and user.org_unit_id:
         filterset.filters["bd"].queryset = OrgUnit.objects.filter(path__startswith=user.org_unit.path)
+    # Stage is a column of the project, not a join: no DISTINCT needed (it would slow the list down).
+    filterset.filters["stage"].distinct = False
     projects = filterset.qs
     sort = filterset.form.cleaned_data.get("sort") if filterset.is_bound else None
     if not sort:
@@ -208,7 +210,12 @@ def project_screening(request, pk: int):
     refused = refuse_unless(request, Permission.CHANGE_PROJECT, project, _("Your role cannot change this project."))
     if refused:
         return refused
-    latest = RiskScreening.objects.filter(project=project).order_by("-screened_at", "-id").first()
+    latest = (
+        RiskScreening.objects.filter(project=project)
+        .select_related("screened_by")
+        .order_by("-screened_at", "-id")
+        .first()
+    )
     initial = ScreeningForm.initial_from(latest.answers) if latest else {}
     form = ScreeningForm(request.POST or None, initial=initial)
     context = {"form": form, "project": project, "latest": latest}
