@@ -58,6 +58,10 @@ def _respond(request, project, item_pk, *, ok_message="", bound=None):
         messages.success(request, ok_message)
         return redirect(f"{project.get_absolute_url()}#item-{item.pk}")
     context = _item_context(request, project, item, bound=bound)
+    if not context["can_work"]:
+        # The user may not work this item (any more): its forms are gone, so say why in words.
+        errors = [str(error) for form in bound.values() for error in form.non_field_errors()]
+        context["item_error"] = " ".join(errors) or _("This checklist item cannot be changed now.")
     if request.htmx:
         return render(request, "lifecycle/partials/checklist_item.html", context)
     context["dos_and_donts"] = genai_dos_and_donts() if project.uses_generative_ai else None

@@ -42,7 +42,9 @@ def test_officer_registers_works_checklist_and_approver_approves(client):
     for item in ChecklistItem.objects.filter(project=project, status=ItemStatus.OPEN):
         url = reverse("lifecycle:item_evidence", args=[project.pk, item.pk])
         prefix = f"item{item.pk}"
-        response = client.post(url, {f"{prefix}-note": "Minutes", f"{prefix}-file": pdf_upload(), f"{prefix}-intent": "done"})
+        response = client.post(
+            url, {f"{prefix}-note": "Minutes", f"{prefix}-file": pdf_upload(), f"{prefix}-intent": "done"}
+        )
         assert response.status_code == 302
     assert Evidence.objects.filter(checklist_item__project=project, kind="file").exists()
     response = client.post(reverse("lifecycle:project_action", args=[project.pk, "request_review"]), {"reason": ""})
@@ -71,4 +73,4 @@ def test_officer_registers_works_checklist_and_approver_approves(client):
     download = client.get(reverse("lifecycle:evidence_download", args=[evidence.pk]))
     assert download.status_code == 200
     assert download["X-Content-Type-Options"] == "nosniff"
-    assert 'attachment; filename="evidence.pdf"' == download["Content-Disposition"]
+    assert download["Content-Disposition"] == 'attachment; filename="evidence.pdf"'
