@@ -97,40 +97,41 @@ class ProfileChanges:
 
 def profile_changes(*, project, profile: Profile, template_version: int | None = None) -> ProfileChanges:
     """Which checklist items ``profile`` adds to the project's current stage (against the
-    project's template version), and which existing items it makes required or no longer required.
+    project's template version), and which items it makes required or no longer required.
+    All three lists hold template items.
 
     For a project not yet registered (``project=None``) the baseline is a blank profile at the
-    identify stage of ``template_version``: the items the profile adds beyond the common ones.
+    identify stage of ``template_version``: what the profile adds to, or requires beyond, the
+    checklist every project gets.
     """
     if project is None:
-        stage, version, before, existing = Stage.IDENTIFY, template_version, BLANK_PROFILE, []
+        stage, version, before = Stage.IDENTIFY, template_version, BLANK_PROFILE
     else:
         stage, version, before = project.stage, project.checklist_template_version, project.profile
         if stage not in LIFECYCLE_STAGES:
             return ProfileChanges(stage=stage)
-        existing = list(
-            ChecklistItem.objects.filter(project=project, stage=stage)
-            .select_related("template_item")
-            .order_by("template_item__order")
+    template_items = list(
+        ChecklistTemplateItem.objects.filter(template__version=version, stage=stage).order_by("order")
+    )
+    if project is None:
+        present = {item.pk for item in template_items if applies_to(item.applies, before)}
+    else:
+        present = set(
+            ChecklistItem.objects.filter(project=project, stage=stage).values_list("template_item_id", flat=True)
         )
     changes = ProfileChanges(stage=stage)
-    present = {item.template_item_id for item in existing}
-    template_items = ChecklistTemplateItem.objects.filter(template__version=version, stage=stage).order_by("order")
     for template_item in template_items:
-        if template_item.pk in present:
+        new = requirement(template_item.applies, profile)
+        template_item.requirement = new
+        if template_item.pk not in present:
+            if new != Requirement.NOT_REQUIRED:
+                changes.added.append(template_item)
             continue
-        if applies_to(template_item.applies, profile) and (
-            project is not None or not applies_to(template_item.applies, before)
-        ):
-            template_item.requirement = requirement(template_item.applies, profile)
-            changes.added.append(template_item)
-    for item in existing:
-        old = requirement(item.template_item.applies, before)
-        new = requirement(item.template_item.applies, profile)
+        old = requirement(template_item.applies, before)
         if old != new and new == Requirement.MANDATORY:
-            changes.now_required.append(item)
+            changes.now_required.append(template_item)
         elif old == Requirement.MANDATORY and new != Requirement.MANDATORY:
-            changes.no_longer_required.append(item)
+            changes.no_longer_required.append(template_item)
     return changes
 
 

@@ -128,8 +128,8 @@ def project_create(request):
     if not has_permission(user, Permission.ADD_PROJECT):
         messages.error(request, _("Your role cannot register projects."))
         return redirect("adoption:project_list")
-    form = ProjectForm(request.POST or None, user=user)
-    screening_form = ScreeningForm(request.POST or None)
+    form = ProjectForm(request.POST if request.method == "POST" else None, user=user)
+    screening_form = ScreeningForm(request.POST if request.method == "POST" else None)
     context = {"form": form, "screening_form": screening_form}
     if request.method == "POST":
         if "_preview" in request.POST:
@@ -175,7 +175,7 @@ def project_edit(request, pk: int):
     refused = refuse_unless(request, Permission.CHANGE_PROJECT, project, _("Your role cannot change this project."))
     if refused:
         return refused
-    form = ProjectForm(request.POST or None, instance=project, user=request.user)
+    form = ProjectForm(request.POST if request.method == "POST" else None, instance=project, user=request.user)
     context = {"form": form, "project": project, "editing": True}
     if request.method == "POST":
         if "_preview" in request.POST:
@@ -217,7 +217,7 @@ def project_screening(request, pk: int):
         .first()
     )
     initial = ScreeningForm.initial_from(latest.answers) if latest else {}
-    form = ScreeningForm(request.POST or None, initial=initial)
+    form = ScreeningForm(request.POST if request.method == "POST" else None, initial=initial)
     context = {"form": form, "project": project, "latest": latest}
     if request.method == "POST":
         if "_preview" in request.POST:

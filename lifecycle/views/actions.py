@@ -52,7 +52,7 @@ def project_action(request, pk: int, name: str):
     project = get_project(request, pk, related=("bd", "responsible_officer"))
     context = gate_context(project, request.user)
     available = action in context["actions"]
-    form = ActionForm(request.POST or None, action=action)
+    form = ActionForm(request.POST if request.method == "POST" else None, action=action)
     if request.method == "POST" and form.is_valid():
         try:
             message = _perform(

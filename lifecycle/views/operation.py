@@ -21,7 +21,7 @@ def periodic_reviews(request, pk: int):
     project = get_project(request, pk)
     in_operation = project.stage == Stage.DEPLOY_IMPROVE and project.in_operation_since is not None
     may_record = in_operation and can(request.user, Permission.RECORD_PERIODIC_REVIEW, project)
-    form = PeriodicReviewForm(request.POST or None)
+    form = PeriodicReviewForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if not can(request.user, Permission.RECORD_PERIODIC_REVIEW, project):
             messages.error(request, _("Your role cannot record periodic reviews."))
@@ -51,7 +51,7 @@ def incidents(request, pk: int):
     project = get_project(request, pk)
     open_allowed = project.stage in (*LIFECYCLE_STAGES, Stage.ON_HOLD)
     may_record = open_allowed and can(request.user, Permission.RECORD_INCIDENT, project)
-    form = IncidentForm(request.POST or None)
+    form = IncidentForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if not can(request.user, Permission.RECORD_INCIDENT, project):
             messages.error(request, _("Your role cannot record incidents."))

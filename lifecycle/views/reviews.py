@@ -85,7 +85,7 @@ def review_detail(request, pk: int):
         and user.org_unit_id == project.bd_id
         and user.pk != review.requested_by_id
     )
-    form = DecisionForm(request.POST or None, stage=review.stage)
+    form = DecisionForm(request.POST if request.method == "POST" else None, stage=review.stage)
     if request.method == "POST":
         if (
             not may_decide
