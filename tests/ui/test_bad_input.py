@@ -149,7 +149,7 @@ def test_not_applicable_needs_a_justification_and_permission_of_the_item(client,
 
 
 def test_actions_need_their_reason_and_unknown_actions_do_not_exist(client, open_item):
-    user, project, item = open_item
+    user, project, _item = open_item
     client.force_login(user)
     before = snapshot()
     html = invalid(
@@ -207,7 +207,7 @@ def test_operation_forms_with_bad_input_change_nothing(client):
 
 
 def test_evidence_download_of_a_note_or_a_missing_row_is_404(client, open_item):
-    user, project, item = open_item
+    user, project, _item = open_item
     client.force_login(user)
     note = Evidence.objects.filter(checklist_item__project=project, kind="note").first()
     assert client.get(reverse("lifecycle:evidence_download", args=[note.pk])).status_code == 404

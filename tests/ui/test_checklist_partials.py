@@ -37,7 +37,8 @@ def test_marking_done_with_htmx_returns_the_item_and_the_gate_panel(client, setu
     assert "<html" not in html
     assert f'id="item-{item.pk}"' in html
     assert "checklist-item--done" in html
-    assert 'id="gate-panel"' in html and 'hx-swap-oob="true"' in html
+    assert 'id="gate-panel"' in html
+    assert 'hx-swap-oob="true"' in html
     assert "minutes.pdf" in html
     item.refresh_from_db()
     assert item.status == "done"
@@ -82,7 +83,7 @@ def test_not_applicable_reopen_and_remove_evidence(client, setup):
 
 
 def test_project_page_marks_blocking_items_in_words_and_shows_guidance(client, setup):
-    user, project, items = setup
+    user, project, _items = setup
     client.force_login(user)
     html = client.get(project.get_absolute_url()).content.decode()
     assert "Required – blocks the gate" in html
