@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from lifecycle.models import ChecklistItem, Evidence
-from tests.factories import make_project, officer, pdf_upload, screen
+from tests.factories import NO_RISK_ANSWERS, make_project, officer, pdf_upload, screen
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -91,3 +91,23 @@ def test_project_page_marks_blocking_items_in_words_and_shows_guidance(client, s
     assert 'aria-current="step"' in html
     assert "Request gate review" not in html  # required items are still open
     assert "Before you can request the gate review" in html
+
+
+def test_the_profile_preview_is_a_fragment_with_htmx_and_a_full_page_without(client, setup):
+    user, project, _items = setup
+    client.force_login(user)
+    url = reverse("adoption:project_edit", args=[project.pk])
+    data = {"_preview": "1", "processes_personal_data": "on"}
+    fragment = client.post(url, data, **HTMX).content.decode()
+    assert "<html" not in fragment
+    assert "What this changes on the checklist" in fragment
+    page = client.post(url, data).content.decode()
+    assert "<html" in page
+    assert "What this changes on the checklist" in page
+    assert project.checklist_items.count() == ChecklistItem.objects.filter(project=project).count()
+    screening = reverse("adoption:project_screening", args=[project.pk])
+    answers = {f"screening-{key}": "no" for key in NO_RISK_ANSWERS} | {"screening-decides_on_individuals": "yes"}
+    fragment = client.post(screening, {**answers, "_preview": "1"}, **HTMX).content.decode()
+    assert "High" in fragment
+    project.refresh_from_db()
+    assert project.risk_tier == "low"  # a preview saves nothing
