@@ -62,6 +62,12 @@ def test_every_page_is_accessible(page, language):
             response = page.goto(url)
             assert response.status == 200, url
             assert_accessible(page)
+    # A phone-sized screen: the tables scroll inside focusable regions.
+    page.set_viewport_size({"width": 390, "height": 844})
+    for url in (approver_urls[0], officer_urls[2]):
+        page.goto(url)
+        assert_accessible(page)
+    page.set_viewport_size({"width": 1280, "height": 900})
     # Forms with their errors shown.
     page.context.clear_cookies()
     sign_in(page, data["officer"])
