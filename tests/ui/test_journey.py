@@ -74,3 +74,76 @@ def test_officer_registers_works_checklist_and_approver_approves(client):
     assert download.status_code == 200
     assert download["X-Content-Type-Options"] == "nosniff"
     assert download["Content-Disposition"] == 'attachment; filename="evidence.pdf"'
+
+
+def test_an_approver_returns_a_gate_and_sends_the_project_back_for_rework(client):
+    from lifecycle.services import request_gate_review
+    from tests.factories import complete_stage, make_project, pass_gate
+
+    author, decider = officer(), approver()
+    project = make_project(by=author)
+    pass_gate(project, officer_user=author, approver_user=decider)
+    complete_stage(project, author)
+    review = request_gate_review(project=project, by=author)
+    client.force_login(decider)
+    page = client.get(reverse("lifecycle:review", args=[review.pk])).content.decode()
+    assert 'name="rework_to_stage"' in page
+    response = client.post(
+        reverse("lifecycle:review", args=[review.pk]),
+        {
+            "decision": "return",
+            "comment": "The business case needs the owner's sign-off.",
+            "rework_to_stage": "identify",
+        },
+    )
+    assert response.status_code == 302
+    project.refresh_from_db()
+    assert project.stage == "identify"
+    client.force_login(author)
+    timeline = client.get(reverse("lifecycle:timeline", args=[project.pk])).content.decode()
+    assert "sent the project back to Identify" in timeline
+    assert "needs the owner&#x27;s sign-off" in timeline
+
+
+def test_recording_periodic_reviews_and_handling_an_incident(client):
+    from django.utils import timezone
+
+    from lifecycle.models import Incident, PeriodicReview
+    from tests.factories import make_project, pass_gate
+
+    author, decider = officer(), approver()
+    live = make_project(by=author)
+    for _ in range(5):
+        pass_gate(live, officer_user=author, approver_user=decider)
+    client.force_login(author)
+    response = client.post(
+        reverse("lifecycle:periodic_reviews", args=[live.pk]),
+        {
+            "review_date": timezone.localdate().isoformat(),
+            "kpi_results": "Waiting time down 30%",
+            "outcome": "met",
+            "decision": "continue",
+            "realised_staff_hours_per_year": "1200",
+        },
+    )
+    assert response.status_code == 302
+    assert PeriodicReview.objects.get(project=live).realised_staff_hours_per_year == 1200
+    response = client.post(
+        reverse("lifecycle:incidents", args=[live.pk]),
+        {
+            "kind": "ethical_issue",
+            "severity": "high",
+            "title": "Biased answers",
+            "description": "Answers differed by the caller's language.",
+            "occurred_at": "2026-01-05T09:30",
+        },
+    )
+    incident = Incident.objects.get(project=live)
+    assert response.status_code == 302
+    url = reverse("lifecycle:incident", args=[live.pk, incident.pk])
+    client.post(url, {"form": "update", "update-severity": "medium", "update-actions_taken": "Answers reviewed"})
+    client.post(url, {"form": "close", "close-resolution": "Prompt fixed; retested in both languages."})
+    incident.refresh_from_db()
+    assert (incident.status, incident.severity, incident.actions_taken) == ("closed", "medium", "Answers reviewed")
+    page = client.get(reverse("lifecycle:incidents", args=[live.pk])).content.decode()
+    assert "Biased answers" in page
