@@ -30,6 +30,20 @@ from lifecycle.timeline import timeline
 from lifecycle.views.common import gate_context
 
 PAGE_SIZE = 25
+# What a row of the list shows: a narrow row sorts and transfers fast on a large portfolio.
+LIST_COLUMNS = (
+    "id",
+    "code",
+    "title_en",
+    "title_zh_hant",
+    "stage",
+    "risk_tier",
+    "updated_at",
+    "bd__id",
+    "bd__code",
+    "bd__name_en",
+    "bd__name_zh_hant",
+)
 SORTS = (
     ("-updated", gettext_lazy("Recently updated first")),
     ("updated", gettext_lazy("Least recently updated first")),
@@ -53,8 +67,10 @@ def project_list(request):
     sort = filterset.form.cleaned_data.get("sort") if filterset.is_bound else None
     if not sort:
         projects = projects.order_by("-updated_at", "-id")
-    projects = projects.select_related("bd").annotate(
-        review_waiting=Exists(GateReview.objects.filter(project=OuterRef("pk"), status=ReviewStatus.PENDING))
+    projects = (
+        projects.select_related("bd")
+        .only(*LIST_COLUMNS)
+        .annotate(review_waiting=Exists(GateReview.objects.filter(project=OuterRef("pk"), status=ReviewStatus.PENDING)))
     )
     page = Paginator(projects, PAGE_SIZE).get_page(request.GET.get("page"))
     filters_used = filterset.is_bound and any(
