@@ -127,6 +127,8 @@ class ActionForm(forms.Form):
     """The confirmation step of a stage action, with the reason it needs."""
 
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+    # The stage the user saw when confirming: if it changed meanwhile, the action is refused.
+    seen_stage = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, action, **kwargs):
         super().__init__(*args, **kwargs)

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from adoption.views.common import add_errors, get_project
 from lifecycle import selectors
-from lifecycle.errors import ActionRefused
+from lifecycle.errors import CONCURRENT_CHANGE, ActionRefused
 from lifecycle.forms import ActionForm
 from lifecycle.services import (
     cancel_project,
@@ -52,9 +52,14 @@ def project_action(request, pk: int, name: str):
     project = get_project(request, pk, related=("bd", "responsible_officer"))
     context = gate_context(project, request.user)
     available = action in context["actions"]
-    form = ActionForm(request.POST if request.method == "POST" else None, action=action)
+    form = ActionForm(
+        request.POST if request.method == "POST" else None, action=action, initial={"seen_stage": project.stage}
+    )
     if request.method == "POST" and form.is_valid():
+        seen = form.cleaned_data["seen_stage"]
         try:
+            if seen and seen != project.stage:
+                raise ActionRefused(CONCURRENT_CHANGE)
             message = _perform(
                 name, project=project, by=request.user, reason=form.cleaned_data["reason"], pending=context["pending"]
             )
