@@ -112,3 +112,20 @@ def test_officer_and_approver_take_a_project_through_gate_1(page, language, tmp_
     _sign_in(page, outsider, language)
     response = page.goto(project_url)
     assert response.status == 404
+
+
+def test_changing_the_profile_previews_the_checklist_items_it_adds(page):
+    from tests.factories import make_project, screen
+
+    author = officer()
+    project = make_project(by=author)
+    screen(project, author)
+    sign_in(page, author)
+    page.goto(f"/projects/{project.pk}/edit/")
+    page.check("#id_processes_personal_data")
+    preview = page.locator("#profile-preview")
+    preview.locator(".preview").wait_for()
+    assert "It adds" in preview.inner_text() or "become required" in preview.inner_text()
+    assert_accessible(page)
+    project.refresh_from_db()
+    assert project.processes_personal_data is False  # nothing saved by the preview
