@@ -11,7 +11,9 @@ from tests.factories import approver, complete_stage, make_project, officer, pas
 def build():
     """Officer and approver of ImmD, one officer of FEHD, and five ImmD projects at different points."""
     chan = officer(username="chan.taiman", first_name="Tai Man", last_name="Chan", post_title="Systems Manager")
-    wong = approver(username="wong.siuming", first_name="Siu Ming", last_name="Wong", post_title="Chief Systems Manager")
+    wong = approver(
+        username="wong.siuming", first_name="Siu Ming", last_name="Wong", post_title="Chief Systems Manager"
+    )
     lee = approver(username="lee.kawai", first_name="Ka Wai", last_name="Lee", post_title="Senior Systems Manager")
     outsider = officer("FEHD", username="ho.mei", first_name="Mei", last_name="Ho")
 
@@ -38,17 +40,24 @@ def build():
     complete_stage(triage, chan)
     request_gate_review(project=triage, by=chan, note="Market scan done; two catalogue solutions shortlisted.")
 
-    ocr = make_project(by=chan, title_en="Passport form OCR", title_zh_hant="護照表格光學字元辨識", category="document_processing")
+    ocr = make_project(
+        by=chan, title_en="Passport form OCR", title_zh_hant="護照表格光學字元辨識", category="document_processing"
+    )
     complete_stage(ocr, chan)
     request_gate_review(project=ocr, by=chan)
 
     transcribe = make_project(
-        by=chan, title_en="Counter conversation transcription", title_zh_hant="櫃台對話轉錄", category="speech_translation"
+        by=chan,
+        title_en="Counter conversation transcription",
+        title_zh_hant="櫃台對話轉錄",
+        category="speech_translation",
     )
     for _ in range(3):
         pass_gate(transcribe, officer_user=chan, approver_user=lee)
 
-    make_project(by=chan, title_en="Queue length forecasting", title_zh_hant="輪候人數預測", category="predictive_analytics")
+    make_project(
+        by=chan, title_en="Queue length forecasting", title_zh_hant="輪候人數預測", category="predictive_analytics"
+    )
     return {
         "officer": chan,
         "approver": wong,
