@@ -3,13 +3,17 @@
 from dataclasses import dataclass
 
 from django import template
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from lifecycle.stages import LIFECYCLE_STAGES, SHORT_LABELS, Stage, stage_number
 
 register = template.Library()
 
-STEP_STATES = {"done": _("completed"), "current": _("current stage"), "todo": _("not started")}
+STEP_STATES = {
+    "done": pgettext_lazy("stage step", "completed"),
+    "current": pgettext_lazy("stage step", "current stage"),
+    "todo": pgettext_lazy("stage step", "not started"),
+}
 
 
 @dataclass
