@@ -63,6 +63,19 @@ def short_stage(stage: str) -> str:
 
 
 @register.simple_tag(takes_context=True)
+def shows_review_queue(context) -> bool:
+    """Gate reviews are in the navigation of those who request or decide them."""
+    from adoption.roles import Permission, has_permission
+
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    return bool(user) and any(
+        has_permission(user, permission)
+        for permission in (Permission.REQUEST_GATE_REVIEW, Permission.DECIDE_GATE_REVIEW)
+    )
+
+
+@register.simple_tag(takes_context=True)
 def review_queue_count(context):
     """How many gate reviews wait for the signed-in approver (one query, once per request)."""
     request = context.get("request")
