@@ -129,3 +129,40 @@ def test_changing_the_profile_previews_the_checklist_items_it_adds(page):
     assert_accessible(page)
     project.refresh_from_db()
     assert project.processes_personal_data is False  # nothing saved by the preview
+
+
+def test_the_checklist_and_the_screening_work_without_javascript(browser, live_server):
+    from tests.factories import make_project
+
+    author = officer()
+    project = make_project(by=author)
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False, bypass_csp=True)
+    page = context.new_page()
+    try:
+        sign_in(page, author)
+        page.goto(f"/projects/{project.pk}/screening/")
+        # Without JavaScript every follow-up question shows, saying when to answer it.
+        assert page.locator("[data-shown-if=personal_data]").is_visible()
+        for key in (
+            "unacceptable_use",
+            "decides_on_individuals",
+            "acts_autonomously",
+            "critical_infrastructure",
+            "personal_data",
+            "generative_ai",
+            "public_facing",
+            "decision_support",
+        ):
+            page.check(f"#id_screening-{key}_1")
+        page.click("main form > .actions button[type=submit]")
+        page.wait_for_selector(".stage-progress")
+        item = page.locator(".checklist-item--blocking").first
+        item_id = item.get_attribute("id")
+        item.locator("details.item-work summary").first.click()
+        item.locator("textarea[name$='-note']").fill("Endorsed at the directorate meeting.")
+        item.locator("button[value=done]").click()
+        page.wait_for_load_state()
+        assert page.url.endswith(f"#{item_id}")
+        assert page.locator(f"#{item_id}.checklist-item--done").count() == 1
+    finally:
+        context.close()
