@@ -135,15 +135,15 @@ def spread_chart(
 
 def _cached(chart_id: str, spec: dict, draw) -> SafeString:
     digest = hashlib.sha256(
-        json.dumps([CHART_VERSION, spec], sort_keys=True, default=str, ensure_ascii=False).encode()
+        json.dumps([CHART_VERSION, chart_id, spec], sort_keys=True, default=str, ensure_ascii=False).encode()
     ).hexdigest()
     key = f"chart:{digest}"
     markup = cache.get(key)
     if markup is None:
-        markup = draw()
+        markup = _with_ids(draw(), chart_id)
         cache.set(key, markup, CACHE_SECONDS)
     # Our own drawing: every text in it was escaped by ElementTree.
-    return mark_safe(_with_ids(markup, chart_id))
+    return mark_safe(markup)
 
 
 def _figure(width: float, height: float):
