@@ -71,7 +71,7 @@ def test_the_panel_shows_other_bds_doing_this(client, portfolio, now, django_ass
         response = client.get(reverse("reports:reuse_panel", args=[portfolio["p1"].pk]))
     content = response.content.decode()
     assert "Other B/Ds doing this" in content
-    assert "4 projects in 3 other B/Ds, 0 in operation." in content  # HKPF 2, FEHD 1, DoJ 1
+    assert "Other B/Ds: 3. Projects: 4. In operation: 0." in content  # HKPF 2, FEHD 1, DoJ 1
     assert "4 more projects are in B/Ds outside your scope." in content
     for hidden in (*OUT_OF_SB, "p3", "p4", "HKPF-2026-"):
         assert hidden not in content
