@@ -40,7 +40,7 @@ INK = "#1d2329"
 MUTED = "#4a545e"
 GRID = "#d5dbe0"
 BAR = COLOURS[Stage.IDENTIFY]
-CHART_VERSION = 2  # part of the cache key: bump when the drawing changes
+CHART_VERSION = 3  # part of the cache key: bump when the drawing changes
 CACHE_SECONDS = 24 * 3600
 
 STYLE = {
@@ -299,10 +299,18 @@ def _render(fig, titles: dict[str, str]) -> str:
             if child.tag in (f"{{{SVG_NS}}}metadata", f"{{{SVG_NS}}}style"):
                 parent.remove(child)
     for element in root.iter():
+        # Whitespace between elements, and coordinates to two decimals (the size of a page shrinks
+        # by a third; a hundredth of a point is invisible).
+        if element.text is not None and not element.text.strip():
+            element.text = None
+        element.tail = None
+        if "d" in element.attrib:
+            element.set("d", COORDINATE.sub(_two_decimals, " ".join(element.get("d").split())))
         style = element.attrib.pop("style", None)
         if style:
             for name, value in STYLE_DECLARATION.findall(style):
-                element.set(name, CSS_FONT_FAMILY if name == "font-family" else value)
+                if name != "font-family":  # set once, on the root, and inherited
+                    element.set(name, value)
         if element.tag == f"{{{SVG_NS}}}a":
             element.attrib.pop("target", None)
             element.set("tabindex", "-1")
@@ -320,7 +328,15 @@ def _render(fig, titles: dict[str, str]) -> str:
     root.set("focusable", "false")
     root.set("stroke-linejoin", "round")
     root.set("stroke-linecap", "butt")
+    root.set("font-family", CSS_FONT_FAMILY)
     return ElementTree.tostring(root, encoding="unicode")
+
+
+COORDINATE = re.compile(r"-?\d+\.\d{3,}")
+
+
+def _two_decimals(match) -> str:
+    return f"{float(match[0]):.2f}".rstrip("0").rstrip(".")
 
 
 ID_ATTRIBUTE = re.compile(r'\bid="([^"]+)"')
