@@ -13,7 +13,7 @@ from adoption.segments import Segment
 from lifecycle.stages import SHORT_LABELS, Stage
 from reports import dashboard as presenter
 from reports.forms import OVERVIEW_ROWS, OVERVIEW_TITLES, ReuseForm
-from reports.portfolio.cache import canonical_filters, figures_key, figures_of, portfolio_filter, without_blanks
+from reports.portfolio.cache import cache_key, canonical_filters, figures_of, portfolio_filter, without_blanks
 from reports.reuse import CATEGORY, PAGE_PROJECTS, SOLUTION, VENDOR, overview, reuse_for_project, reuse_of
 
 
@@ -26,8 +26,8 @@ def _require_dashboard(user) -> None:
 def dashboard(request):
     """The portfolio in the user's scope: key figures, charts and lists, each drilling down to the projects.
 
-    The page's body is kept in the cache beside the figures, per language, under the same key
-    (scope, filters, portfolio version), so a fresh view costs two cache reads.
+    The page's body is kept in the cache beside the figures, per scope, address, language and
+    portfolio version, so a fresh view costs two cache reads and no query beyond the session.
     """
     _require_dashboard(request.user)
     cleaned = without_blanks(request.GET)
@@ -35,15 +35,16 @@ def dashboard(request):
         # A submitted form sends every field: keep the address short, shareable and bookmarkable.
         query = cleaned.urlencode()
         return redirect(f"{reverse('reports:dashboard')}?{query}" if query else reverse("reports:dashboard"))
-    filterset = portfolio_filter(user=request.user, params=request.GET)
-    filters = canonical_filters(filterset)
     timeout = settings.TRACKER_DASHBOARD_CACHE_SECONDS
     key = None
-    if timeout > 0 and not filterset.errors:
-        base_key = figures_key(user=request.user, permission=Permission.VIEW_DASHBOARD, filters=filters)
-        key = f"dashboard-page:{translation.get_language()}:{base_key}"
+    if timeout > 0:
+        # The address as given: a cached page needs no filters built (nor checked) at all.
+        payload = [translation.get_language(), sorted(request.GET.lists())]
+        key = cache_key("dashboard-page", user=request.user, permission=Permission.VIEW_DASHBOARD, payload=payload)
     body = cache.get(key) if key else None
     if body is None:
+        filterset = portfolio_filter(user=request.user, params=request.GET)
+        filters = canonical_filters(filterset)
         figures = figures_of(filterset, user=request.user)
         body = render_to_string(
             "reports/includes/dashboard_body.html",

@@ -46,14 +46,18 @@ def canonical_filters(filterset) -> dict[str, str | list[str]]:
     return plain
 
 
-def figures_key(*, user, permission: Permission, filters: dict) -> str:
-    """The cache key: the user's scope (the very filter ``restrict`` applies), the filters, the version."""
+def cache_key(kind: str, *, user, permission: Permission, payload) -> str:
+    """A key for what is computed for ``user``'s scope (the very filter ``restrict`` applies) from
+    ``payload``, in the current portfolio version."""
     scope = repr(scope_q(user, permission, "bd"))
-    payload = json.dumps(
-        [FIGURES_SCHEMA, scope, filters, settings.TRACKER_STALLED_AFTER_DAYS], sort_keys=True, ensure_ascii=True
+    data = json.dumps(
+        [FIGURES_SCHEMA, scope, payload, settings.TRACKER_STALLED_AFTER_DAYS], sort_keys=True, ensure_ascii=True
     )
-    digest = hashlib.sha256(payload.encode()).hexdigest()
-    return f"portfolio-figures:{portfolio_version()}:{digest}"
+    return f"{kind}:{portfolio_version()}:{hashlib.sha256(data.encode()).hexdigest()}"
+
+
+def figures_key(*, user, permission: Permission, filters: dict) -> str:
+    return cache_key("portfolio-figures", user=user, permission=permission, payload=filters)
 
 
 def without_blanks(params: QueryDict) -> QueryDict:
