@@ -11,5 +11,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("language/", set_language, name="set_language"),
     path("projects/", include("adoption.urls")),
+    path("returns/", include("reports.returns.urls")),
+    path("import/", include("reports.inventory.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -259,10 +259,12 @@ def read_xlsx_rows(file, preferred_sheets: tuple[str, ...] = ()):
 
 def read_csv_rows(file):
     """Yield (row number, [cell values]) of a UTF-8 CSV file (with or without a BOM)."""
+    text = io.TextIOWrapper(file, encoding="utf-8-sig", newline="")
     try:
-        text = io.TextIOWrapper(file, encoding="utf-8-sig", newline="")
         for number, row in enumerate(csv.reader(text), start=1):
             if any(cell.strip() for cell in row):
                 yield number, row
     except (UnicodeDecodeError, csv.Error) as error:
         raise BadSpreadsheet(str(error)) from error
+    finally:
+        text.detach()  # leave the caller's file open
