@@ -8,10 +8,11 @@ machinery, at a fraction of its cost per row.
 """
 
 import tablib
+from django.db import connections
 from import_export import resources, widgets
 from import_export.fields import Field
 
-from reports.spreadsheets import escape_formula
+from reports.spreadsheets import FORMULA_TRIGGERS
 
 CHUNK_SIZE = 2000
 
@@ -41,30 +42,52 @@ class CellField(Field):
         self.width = width
 
 
+TRIGGERS = frozenset(FORMULA_TRIGGERS)
+
+
 def text(value):
-    return escape_formula(value) if value else ""
+    """Text for a cell; one that a spreadsheet would run as a formula gets a leading quote."""
+    if not value:
+        return ""
+    if value[0] in TRIGGERS:
+        return "'" + value
+    return value
+
+
+class _Labels(dict):
+    """Value → label; a value without a label (blank, or a code no longer offered) stays as it is."""
+
+    def __missing__(self, value):
+        return value or ""
 
 
 def choice(labels: dict[str, str]):
-    def convert(value):
-        return labels.get(value, value or "")
-
-    return convert
+    # A bound C method: one dictionary look-up per cell, no Python frame.
+    return _Labels(labels).__getitem__
 
 
 def yes_no(yes: str, no: str):
-    def convert(value):
-        if value is None:
-            return ""
-        return yes if value else no
-
-    return convert
+    return _Labels({True: yes, False: no, None: ""}).__getitem__
 
 
 def resource_class(name: str, base, fields: list[tuple[str, CellField]], **meta):
     """Declare a resource class from a list of (name, field): the order is the column order."""
     meta_class = type("Meta", (), meta)
     return type(name, (base,), {**dict(fields), "Meta": meta_class, "__module__": base.__module__})
+
+
+def row_function(converters: list):
+    """One function turning a fetched tuple into a row of cells, e.g. ``lambda r: [r[0], c1(r[1])]``.
+
+    Generated once per export so that each row costs one call and the converters' own calls,
+    with no loop or test per cell: at 100,000 rows of 45 columns this is most of the
+    difference from ``COPY``. Only indices and the given converters go into the expression.
+    """
+    names = {f"c{index}": convert for index, convert in enumerate(converters) if convert is not None}
+    cells = ", ".join(
+        f"c{index}(r[{index}])" if convert is not None else f"r[{index}]" for index, convert in enumerate(converters)
+    )
+    return eval(f"lambda r: [{cells}]", {"__builtins__": {}, **names})
 
 
 class FastExportResource(resources.Resource):
@@ -77,13 +100,43 @@ class FastExportResource(resources.Resource):
     def widths(self, fields=None) -> list[int]:
         return [field.width for field in fields or self.export_field_list()]
 
-    def iter_rows(self, queryset, fields=None):
-        """Converted rows, streamed from one query whatever the number of rows."""
+    def iter_rows(self, queryset, fields=None, *, for_text: bool = False):
+        """Converted rows, streamed from one query whatever the number of rows.
+
+        ``for_text``: the rows go to a text file (CSV), so dates and amounts may arrive as
+        their text; for XLSX they stay dates and numbers.
+        """
         fields = fields or self.export_field_list()
-        converters = [field.convert for field in fields]
+        convert_row = row_function([field.convert for field in fields])
         values = queryset.values_list(*[field.attribute for field in fields])
-        for raw in values.iterator(chunk_size=CHUNK_SIZE):
-            yield [value if convert is None else convert(value) for convert, value in zip(converters, raw)]
+        for raw in fetch_tuples(values, as_text=for_text):
+            yield convert_row(raw)
+
+
+def fetch_tuples(values, *, as_text: bool = False):
+    """The rows of a ``values_list`` queryset, streamed.
+
+    On PostgreSQL the queryset's own SQL runs on a server-side cursor and psycopg's C loaders
+    type the values (dates, decimals, booleans; JSON stays text), or with ``as_text`` leave
+    dates and numerics as PostgreSQL's text, which is what a CSV holds anyway. Django's
+    per-row converters, most of the cost of ``.iterator()`` at this scale, are skipped, so
+    converters of JSON columns accept text as well as parsed values. Elsewhere, Django's
+    iterator.
+    """
+    connection = connections[values.db]
+    if connection.vendor != "postgresql":
+        yield from values.iterator(chunk_size=CHUNK_SIZE)
+        return
+    from psycopg.types.string import TextLoader
+
+    sql, params = values.query.sql_with_params()
+    with connection.chunked_cursor() as cursor:
+        if as_text:
+            for type_name in ("numeric", "date"):
+                cursor.cursor.adapters.register_loader(type_name, TextLoader)
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(CHUNK_SIZE):
+            yield from rows
 
     def export(self, queryset=None, **kwargs):
         """The admin's export action: the same fast path, into a tablib dataset."""

@@ -100,7 +100,12 @@ class XlsxFile:
         if created.tzinfo is not None:
             created = created.astimezone(tz=None).replace(tzinfo=None)
         self.workbook.set_properties(
-            {"title": title, "author": "AI Adoption Lifecycle Tracker", "company": "HKSAR Government", "created": created}
+            {
+                "title": title,
+                "author": "AI Adoption Lifecycle Tracker",
+                "company": "HKSAR Government",
+                "created": created,
+            }
         )
         self.heading_format = self.workbook.add_format({"bold": True, "text_wrap": True, "valign": "top"})
         self.wrap_format = self.workbook.add_format({"text_wrap": True, "valign": "top"})
@@ -113,7 +118,7 @@ class XlsxFile:
         sheet.freeze_panes(1, 0)
         count = 0
         write_row = sheet.write_row
-        for count, row in enumerate(rows, start=1):  # noqa: B007
+        for count, row in enumerate(rows, start=1):
             write_row(count, 0, row)
         if count:
             sheet.autofilter(0, 0, count, len(headings) - 1)

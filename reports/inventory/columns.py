@@ -47,7 +47,14 @@ STAGE_CHOICES = [(stage, SHORT_LABELS[stage]) for stage in LIFECYCLE_STAGES]
 
 C = Column
 COLUMNS: tuple[Column, ...] = (
-    C("code", "Project code", "項目代碼", "text", width=18, help_en="Leave empty to have a code given (B/D-year-number)."),
+    C(
+        "code",
+        "Project code",
+        "項目代碼",
+        "text",
+        width=18,
+        help_en="Leave empty to have a code given (B/D-year-number).",
+    ),
     C("bd", "B/D code", "局／部門代碼", "bd", required=True, attribute="bd__code", width=10),
     C("title_en", "Title (English)", "標題（英文）", "text", width=40, help_en="English, Chinese or both."),
     C("title_zh_hant", "Title (Chinese)", "標題（中文）", "text", width=24),
@@ -57,7 +64,13 @@ COLUMNS: tuple[Column, ...] = (
     C("objectives", "Objectives", "目標", "text", width=30),
     C("strategy", "Adoption strategy", "採用策略", "choice", required=True, choices=AdoptionStrategy, width=24),
     C("category", "Solution category", "方案類別", "choice", required=True, choices=SolutionCategory, width=24),
-    C("catalogue_solution", "Catalogue solution code", "目錄方案代碼", "solution", attribute="catalogue_solution__code"),
+    C(
+        "catalogue_solution",
+        "Catalogue solution code",
+        "目錄方案代碼",
+        "solution",
+        attribute="catalogue_solution__code",
+    ),
     C("infrastructure", "Infrastructure", "基礎設施", "multi", choices=Infrastructure, width=30),
     C("data_sources", "Data sources", "數據來源", "multi", choices=DataSource, width=30),
     C("vendor", "Vendor", "供應商", "vendor", attribute="vendor__name_en", width=24),
@@ -192,8 +205,13 @@ def inventory_resource() -> FastExportResource:
     fields = [
         (
             column.name,
-            CellField(column.attribute or column.name, column.heading_en, column.heading_zh, _converter(column),
-                      width=column.width),
+            CellField(
+                column.attribute or column.name,
+                column.heading_en,
+                column.heading_zh,
+                _converter(column),
+                width=column.width,
+            ),
         )
         for column in COLUMNS
     ]

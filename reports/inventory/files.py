@@ -18,8 +18,12 @@ INSTRUCTIONS = (
     _("Fill in one project per row of the Projects sheet, from row 2. Keep the headings of row 1."),
     _("A heading may be in English, in Chinese, or both as here; columns may be in any order."),
     _("Columns marked required must be filled in on every row."),
-    _("Upload the file: a dry run lists every problem by row and column, and nothing is imported until the file has no problems."),
-    _("Then all rows are imported together, or none. Projects start at the stage given (Identify when empty) with its checklist."),
+    _(
+        "Upload the file: a dry run lists every problem by row and column, and nothing is imported until the file has no problems."
+    ),
+    _(
+        "Then all rows are imported together, or none. Projects start at the stage given (Identify when empty) with its checklist."
+    ),
 )
 
 
@@ -60,43 +64,55 @@ def _add_instructions(workbook: XlsxFile) -> None:
         row += 1
     row += 1
     sheet.write_row(
-        row, 0, ["Column / 欄目", "Required / 必填", "What to write / 填寫方法", "Allowed values / 可用數值"],
+        row,
+        0,
+        ["Column / 欄目", "Required / 必填", "What to write / 填寫方法", "Allowed values / 可用數值"],
         workbook.heading_format,
     )
     for column in COLUMNS:
         row += 1
         allowed = "\n".join(label for _value, label in choice_values(column))
         what = bilingual(KIND_HELP[column.kind]) + (f" {column.help_en}" if column.help_en else "")
-        sheet.write_row(row, 0, [column.heading, "Yes / 是" if column.required else "", what, allowed], workbook.wrap_format)
+        sheet.write_row(
+            row, 0, [column.heading, "Yes / 是" if column.required else "", what, allowed], workbook.wrap_format
+        )
 
 
 def write_inventory_xlsx(path, rows=(), *, created: datetime | None = None) -> int:
     """The template (no rows) or an inventory export: Projects, Instructions and Lists sheets."""
     workbook = XlsxFile(path, created=created or TEMPLATE_DATE, title="AI project inventory")
     sheet = workbook.workbook.add_worksheet(DATA_SHEET)
-    required_format = workbook.workbook.add_format({"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#FFF2CC"})
+    required_format = workbook.workbook.add_format(
+        {"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#FFF2CC"}
+    )
     for index, column in enumerate(COLUMNS):
         sheet.set_column(index, index, column.width)
     sheet.freeze_panes(1, 0)
     for index, column in enumerate(COLUMNS):
         sheet.write_string(0, index, column.heading, required_format if column.required else workbook.heading_format)
     count = 0
-    for count, row in enumerate(rows, start=1):  # noqa: B007
+    for count, row in enumerate(rows, start=1):
         sheet.write_row(count, 0, row)
     _add_instructions(workbook)
     for index, source in _add_lists(workbook).items():
         sheet.data_validation(
-            1, index, max(VALIDATED_ROWS, count + 1000), index,
-            {"validate": "list", "source": source, "error_type": "warning",
-             "error_message": "Choose a value from the list. / 請從清單中選擇。"},
+            1,
+            index,
+            max(VALIDATED_ROWS, count + 1000),
+            index,
+            {
+                "validate": "list",
+                "source": source,
+                "error_type": "warning",
+                "error_message": "Choose a value from the list. / 請從清單中選擇。",
+            },
         )
     workbook.close()
     return count
 
 
-def inventory_rows(projects):
-    resource = inventory_resource()
-    return resource.iter_rows(inventory_queryset(projects))
+def inventory_rows(projects, *, for_text: bool = False):
+    return inventory_resource().iter_rows(inventory_queryset(projects), for_text=for_text)
 
 
 def write_inventory_export_xlsx(path, projects) -> int:
@@ -104,4 +120,4 @@ def write_inventory_export_xlsx(path, projects) -> int:
 
 
 def inventory_csv_chunks(projects):
-    return csv_chunks([column.heading for column in COLUMNS], inventory_rows(projects))
+    return csv_chunks([column.heading for column in COLUMNS], inventory_rows(projects, for_text=True))

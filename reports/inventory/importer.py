@@ -127,7 +127,10 @@ class Checker:
     def choice(self, raw, column):
         value = self.choices[column.name].get(_normalise(raw))
         if value is None:
-            raise ValueError(_("“%(value)s” is not one of the allowed values (see the Lists sheet of the template).") % {"value": raw})
+            raise ValueError(
+                _("“%(value)s” is not one of the allowed values (see the Lists sheet of the template).")
+                % {"value": raw}
+            )
         return value
 
     stage = choice
@@ -159,8 +162,10 @@ class Checker:
 
     def money(self, raw, column):
         try:
-            value = Decimal(repr(raw)) if isinstance(raw, float) else Decimal(
-                str(raw).replace(",", "").replace("HK$", "").replace("$", "").strip()
+            value = (
+                Decimal(repr(raw))
+                if isinstance(raw, float)
+                else Decimal(str(raw).replace(",", "").replace("HK$", "").replace("$", "").strip())
             )
         except InvalidOperation:
             raise ValueError(_("“%(value)s” is not an amount of money (e.g. 1200000.50).") % {"value": raw}) from None
@@ -184,7 +189,10 @@ class Checker:
         if unit is None:
             raise ValueError(_("There is no B/D with the code “%(value)s”.") % {"value": raw})
         if not unit_in_scope(self.user, unit):
-            raise ValueError(_("%(code)s is outside your scope: you can import projects only for a B/D in your scope.") % {"code": unit.code})
+            raise ValueError(
+                _("%(code)s is outside your scope: you can import projects only for a B/D in your scope.")
+                % {"code": unit.code}
+            )
         return unit
 
     def vendor(self, raw, column):
@@ -221,7 +229,9 @@ def check_file(file, name: str, user) -> CheckedFile:
         checker = Checker(user)
         for number, cells in rows:
             if len(result.rows) >= MAX_ROWS:
-                result.problems.append(Problem(number, "", _("A file can hold at most %(max)s projects.") % {"max": MAX_ROWS}))
+                result.problems.append(
+                    Problem(number, "", _("A file can hold at most %(max)s projects.") % {"max": MAX_ROWS})
+                )
                 break
             values = _check_row(checker, columns, number, cells, result)
             if values is not None:
@@ -300,22 +310,37 @@ def _check_across_rows(result: CheckedFile, user) -> None:
         key = code.casefold()
         if key in first_row_of_code:
             result.problems.append(
-                Problem(number, code_heading, _("The code %(code)s is also on row %(row)s.") % {"code": code, "row": first_row_of_code[key]})
+                Problem(
+                    number,
+                    code_heading,
+                    _("The code %(code)s is also on row %(row)s.") % {"code": code, "row": first_row_of_code[key]},
+                )
             )
         else:
             first_row_of_code[key] = number
-    taken = {code.casefold() for code in Project.objects.filter(code__in=[v["code"] for _, v in result.rows if v.get("code")]).values_list("code", flat=True)}
+    taken = {
+        code.casefold()
+        for code in Project.objects.filter(code__in=[v["code"] for _, v in result.rows if v.get("code")]).values_list(
+            "code", flat=True
+        )
+    }
     usernames = set()
     for _number, values in result.rows:
         usernames.update(values.get("project_officers", []))
         if values.get("responsible_officer"):
             usernames.add(values["responsible_officer"])
-    users = {user.username.casefold(): user for user in User.objects.filter(username__in=usernames)} if usernames else {}
+    users = (
+        {user.username.casefold(): user for user in User.objects.filter(username__in=usernames)} if usernames else {}
+    )
     checked = []
     for number, values in result.rows:
         if values.get("code") and values["code"].casefold() in taken:
             result.problems.append(
-                Problem(number, code_heading, _("A project with the code %(code)s is already registered.") % {"code": values["code"]})
+                Problem(
+                    number,
+                    code_heading,
+                    _("A project with the code %(code)s is already registered.") % {"code": values["code"]},
+                )
             )
         _resolve_people(values, users, number, result)
         _check_with_model(values, number, user, result)
@@ -343,7 +368,11 @@ def _resolve_people(values: dict, users: dict, number: int, result: CheckedFile)
         person = users.get(values["responsible_officer"].casefold())
         if person is None:
             result.problems.append(
-                Problem(number, BY_NAME["responsible_officer"].heading, _("There is no user “%(name)s”.") % {"name": values["responsible_officer"]})
+                Problem(
+                    number,
+                    BY_NAME["responsible_officer"].heading,
+                    _("There is no user “%(name)s”.") % {"name": values["responsible_officer"]},
+                )
             )
         values["responsible_officer"] = person
 
@@ -393,7 +422,7 @@ def import_rows(checked: CheckedFile, *, by, file_name: str, sha256: str, batch_
             items_by_stage[item.stage].append(item)
         codes = _codes_for(checked.rows, now.year)
         projects = []
-        for (number, values), code in zip(checked.rows, codes):
+        for (_number, values), code in zip(checked.rows, codes, strict=True):
             project = _new_project(values, by, code_placeholder=code)
             project.checklist_template_version = template.version
             project.stage_entered_at = now
@@ -403,19 +432,23 @@ def import_rows(checked: CheckedFile, *, by, file_name: str, sha256: str, batch_
         through.objects.bulk_create(
             [
                 through(project_id=project.pk, user_id=officer.pk)
-                for project, (_n, values) in zip(projects, checked.rows)
+                for project, (_n, values) in zip(projects, checked.rows, strict=True)
                 for officer in values["project_officers"]
             ],
             batch_size=5 * BATCH,
         )
         StagePeriod.objects.bulk_create(
-            [StagePeriod(project=project, stage=project.stage, entered_at=now) for project in projects], batch_size=5 * BATCH
+            [StagePeriod(project=project, stage=project.stage, entered_at=now) for project in projects],
+            batch_size=5 * BATCH,
         )
         items, events = [], []
-        for project, (number, _values) in zip(projects, checked.rows):
+        for project, (number, _values) in zip(projects, checked.rows, strict=True):
             profile = project.profile
             applicable = [item for item in items_by_stage[project.stage] if applies_to(item.applies, profile)]
-            items.extend(ChecklistItem(project=project, template_item=item, stage=project.stage, added_at=now) for item in applicable)
+            items.extend(
+                ChecklistItem(project=project, template_item=item, stage=project.stage, added_at=now)
+                for item in applicable
+            )
             details = {"code": project.code, "imported": True, "file": file_name, "sha256": sha256, "row": number}
             if batch_id:
                 details["import_batch"] = batch_id
@@ -423,14 +456,22 @@ def import_rows(checked: CheckedFile, *, by, file_name: str, sha256: str, batch_
                 details["imported_at_stage"] = project.stage
             events.append(
                 AuditEvent(
-                    project=project, actor=by, action=AuditAction.PROJECT_CREATED, to_stage=project.stage, at=now,
+                    project=project,
+                    actor=by,
+                    action=AuditAction.PROJECT_CREATED,
+                    to_stage=project.stage,
+                    at=now,
                     reason=_("Imported from %(file)s, row %(row)s.") % {"file": file_name, "row": number},
                     details=details,
                 )
             )
             events.append(
                 AuditEvent(
-                    project=project, actor=by, action=AuditAction.CHECKLIST_CREATED, to_stage=project.stage, at=now,
+                    project=project,
+                    actor=by,
+                    action=AuditAction.CHECKLIST_CREATED,
+                    to_stage=project.stage,
+                    at=now,
                     details={"items": [item.code for item in applicable]},
                 )
             )

@@ -61,7 +61,9 @@ def confirm(request, pk: int):
         if batch.status == "imported":
             messages.success(request, _("%(count)s projects imported.") % {"count": batch.imported_count})
         else:
-            messages.error(request, _("The register changed since the dry run: nothing was imported. See the problems below."))
+            messages.error(
+                request, _("The register changed since the dry run: nothing was imported. See the problems below.")
+            )
     return redirect("imports:batch", pk=batch.pk)
 
 

@@ -5,6 +5,7 @@ and on the round's opening time, which is the workbook's creation date. The one 
 changes between two exports of the same return is the "Exported at" cell.
 """
 
+import json
 from datetime import datetime
 
 from django.utils import timezone
@@ -31,12 +32,22 @@ def _stage_labels() -> dict[str, str]:
 
 def _moves(stage_labels):
     def convert(moves):
-        return "; ".join(f"{day} {stage_labels.get(old, old)} → {stage_labels.get(new, new)}" for day, old, new in moves)
+        if isinstance(moves, str):  # JSON text from the fast path
+            if moves == "[]":
+                return ""
+            moves = json.loads(moves)
+        return "; ".join(
+            f"{day} {stage_labels.get(old, old)} → {stage_labels.get(new, new)}" for day, old, new in moves
+        )
 
     return convert
 
 
-def _slippage(changes: dict) -> str:
+def _slippage(changes) -> str:
+    if isinstance(changes, str):
+        if changes == "{}":
+            return ""
+        changes = json.loads(changes)
     return "; ".join(
         f"{DATE_FIELD_LABELS_EN.get(field, field)}: {before} → {after}"
         for field, (before, after) in sorted(changes.items())
@@ -48,71 +59,100 @@ def return_line_fields() -> list[tuple[str, CellField]]:
     stages = _stage_labels()
     yes, no = bilingual_yes_no()
     flag = yes_no(yes, no)
-    F = CellField
     return [
-        ("bd_code", F("bd_code", "B/D code", "局／部門代碼", text, width=10)),
-        ("bd_name_en", F("bd_name_en", "B/D (English)", "局／部門（英文）", text, width=30)),
-        ("bd_name_zh_hant", F("bd_name_zh_hant", "B/D (Chinese)", "局／部門（中文）", text, width=16)),
-        ("code", F("code", "Project code", "項目代碼", text, width=18)),
-        ("title_en", F("title_en", "Title (English)", "標題（英文）", text, width=40)),
-        ("title_zh_hant", F("title_zh_hant", "Title (Chinese)", "標題（中文）", text, width=24)),
-        ("stage", F("stage", "Stage at quarter end", "季度末階段", choice(stages), width=22)),
-        ("stage_entered_on", F("stage_entered_on", "In this stage since", "進入此階段日期", width=12)),
-        ("stage_at_quarter_start", F("stage_at_quarter_start", "Stage at quarter start", "季度初階段", choice(stages))),
-        ("stage_moves", F("stage_moves", "Stage moves in the quarter", "本季度階段變動", _moves(stages), width=40)),
-        ("is_new", F("is_new", "New this quarter", "本季度新增", flag, width=10)),
-        ("is_moved", F("is_moved", "Moved stage", "階段有變", flag, width=10)),
-        ("is_slipped", F("is_slipped", "Target dates slipped", "目標日期延後", flag, width=10)),
-        ("is_closed", F("is_closed", "Closed this quarter", "本季度結束", flag, width=10)),
-        ("slipped_dates", F("slipped_dates", "Slippage", "延後詳情", _slippage, width=30)),
-        ("rag_status", F("rag_status", "Status", "狀況", choice(bilingual_choices(RagStatus)))),
-        ("risk_tier", F("risk_tier", "Risk tier", "風險級別", choice(bilingual_choices(RiskTier)))),
-        ("uses_generative_ai", F("uses_generative_ai", "Generative AI", "生成式人工智能", flag, width=10)),
-        ("processes_personal_data", F("processes_personal_data", "Personal data", "個人資料", flag, width=10)),
-        ("is_public_facing", F("is_public_facing", "Public-facing", "面向公眾", flag, width=10)),
-        ("strategy", F("strategy", "Adoption strategy", "採用策略", choice(bilingual_choices(AdoptionStrategy)))),
-        ("category", F("category", "Solution category", "方案類別", choice(bilingual_choices(SolutionCategory)))),
-        ("catalogue_solution", F("catalogue_solution", "Catalogue solution", "目錄方案", text)),
-        ("vendor", F("vendor", "Vendor", "供應商", text, width=24)),
+        ("bd_code", CellField("bd_code", "B/D code", "局／部門代碼", text, width=10)),
+        ("bd_name_en", CellField("bd_name_en", "B/D (English)", "局／部門（英文）", text, width=30)),
+        ("bd_name_zh_hant", CellField("bd_name_zh_hant", "B/D (Chinese)", "局／部門（中文）", text, width=16)),
+        ("code", CellField("code", "Project code", "項目代碼", text, width=18)),
+        ("title_en", CellField("title_en", "Title (English)", "標題（英文）", text, width=40)),
+        ("title_zh_hant", CellField("title_zh_hant", "Title (Chinese)", "標題（中文）", text, width=24)),
+        ("stage", CellField("stage", "Stage at quarter end", "季度末階段", choice(stages), width=22)),
+        ("stage_entered_on", CellField("stage_entered_on", "In this stage since", "進入此階段日期", width=12)),
+        (
+            "stage_at_quarter_start",
+            CellField("stage_at_quarter_start", "Stage at quarter start", "季度初階段", choice(stages)),
+        ),
+        (
+            "stage_moves",
+            CellField("stage_moves", "Stage moves in the quarter", "本季度階段變動", _moves(stages), width=40),
+        ),
+        ("is_new", CellField("is_new", "New this quarter", "本季度新增", flag, width=10)),
+        ("is_moved", CellField("is_moved", "Moved stage", "階段有變", flag, width=10)),
+        ("is_slipped", CellField("is_slipped", "Target dates slipped", "目標日期延後", flag, width=10)),
+        ("is_closed", CellField("is_closed", "Closed this quarter", "本季度結束", flag, width=10)),
+        ("slipped_dates", CellField("slipped_dates", "Slippage", "延後詳情", _slippage, width=30)),
+        ("rag_status", CellField("rag_status", "Status", "狀況", choice(bilingual_choices(RagStatus)))),
+        ("risk_tier", CellField("risk_tier", "Risk tier", "風險級別", choice(bilingual_choices(RiskTier)))),
+        ("uses_generative_ai", CellField("uses_generative_ai", "Generative AI", "生成式人工智能", flag, width=10)),
+        ("processes_personal_data", CellField("processes_personal_data", "Personal data", "個人資料", flag, width=10)),
+        ("is_public_facing", CellField("is_public_facing", "Public-facing", "面向公眾", flag, width=10)),
+        (
+            "strategy",
+            CellField("strategy", "Adoption strategy", "採用策略", choice(bilingual_choices(AdoptionStrategy))),
+        ),
+        (
+            "category",
+            CellField("category", "Solution category", "方案類別", choice(bilingual_choices(SolutionCategory))),
+        ),
+        ("catalogue_solution", CellField("catalogue_solution", "Catalogue solution", "目錄方案", text)),
+        ("vendor", CellField("vendor", "Vendor", "供應商", text, width=24)),
         (
             "procurement_route",
-            F("procurement_route", "Procurement route", "採購途徑", choice(bilingual_choices(ProcurementRoute))),
+            CellField(
+                "procurement_route", "Procurement route", "採購途徑", choice(bilingual_choices(ProcurementRoute))
+            ),
         ),
-        ("funding_source", F("funding_source", "Funding source", "撥款來源", choice(bilingual_choices(FundingSource)))),
-        ("budget_hkd", F("budget_hkd", "Approved budget (HK$)", "核准預算（港元）")),
-        ("spend_to_date_hkd", F("spend_to_date_hkd", "Spend to date (HK$)", "累計開支（港元）")),
-        ("start_date", F("start_date", "Start date", "開始日期", width=12)),
-        ("target_identify_date", F("target_identify_date", "Gate 1 target date", "關卡一目標日期", width=12)),
-        ("target_search_date", F("target_search_date", "Gate 2 target date", "關卡二目標日期", width=12)),
+        (
+            "funding_source",
+            CellField("funding_source", "Funding source", "撥款來源", choice(bilingual_choices(FundingSource))),
+        ),
+        ("budget_hkd", CellField("budget_hkd", "Approved budget (HK$)", "核准預算（港元）")),
+        ("spend_to_date_hkd", CellField("spend_to_date_hkd", "Spend to date (HK$)", "累計開支（港元）")),
+        ("start_date", CellField("start_date", "Start date", "開始日期", width=12)),
+        ("target_identify_date", CellField("target_identify_date", "Gate 1 target date", "關卡一目標日期", width=12)),
+        ("target_search_date", CellField("target_search_date", "Gate 2 target date", "關卡二目標日期", width=12)),
         (
             "target_vendor_selection_date",
-            F("target_vendor_selection_date", "Gate 3 target date", "關卡三目標日期", width=12),
+            CellField("target_vendor_selection_date", "Gate 3 target date", "關卡三目標日期", width=12),
         ),
-        ("target_test_validate_date", F("target_test_validate_date", "Gate 4 target date", "關卡四目標日期", width=12)),
-        ("target_deploy_improve_date", F("target_deploy_improve_date", "Go-live target date", "投入運作目標日期")),
-        ("target_completion_date", F("target_completion_date", "Target completion date", "目標完成日期", width=12)),
-        ("current_target_date", F("current_target_date", "Current gate target date", "現階段關卡目標日期")),
-        ("in_operation_since", F("in_operation_since", "In operation since", "投入營運日期", width=12)),
+        (
+            "target_test_validate_date",
+            CellField("target_test_validate_date", "Gate 4 target date", "關卡四目標日期", width=12),
+        ),
+        (
+            "target_deploy_improve_date",
+            CellField("target_deploy_improve_date", "Go-live target date", "投入運作目標日期"),
+        ),
+        (
+            "target_completion_date",
+            CellField("target_completion_date", "Target completion date", "目標完成日期", width=12),
+        ),
+        ("current_target_date", CellField("current_target_date", "Current gate target date", "現階段關卡目標日期")),
+        ("in_operation_since", CellField("in_operation_since", "In operation since", "投入營運日期", width=12)),
         (
             "expected_staff_hours_per_year",
-            F("expected_staff_hours_per_year", "Expected staff hours saved a year", "預期每年節省人手時數"),
+            CellField("expected_staff_hours_per_year", "Expected staff hours saved a year", "預期每年節省人手時數"),
         ),
         (
             "expected_cost_saving_hkd_per_year",
-            F("expected_cost_saving_hkd_per_year", "Expected cost saved a year (HK$)", "預期每年節省成本（港元）"),
+            CellField(
+                "expected_cost_saving_hkd_per_year", "Expected cost saved a year (HK$)", "預期每年節省成本（港元）"
+            ),
         ),
         (
             "realised_staff_hours_per_year",
-            F("realised_staff_hours_per_year", "Realised staff hours saved a year", "實際每年節省人手時數"),
+            CellField("realised_staff_hours_per_year", "Realised staff hours saved a year", "實際每年節省人手時數"),
         ),
         (
             "realised_cost_saving_hkd_per_year",
-            F("realised_cost_saving_hkd_per_year", "Realised cost saved a year (HK$)", "實際每年節省成本（港元）"),
+            CellField(
+                "realised_cost_saving_hkd_per_year", "Realised cost saved a year (HK$)", "實際每年節省成本（港元）"
+            ),
         ),
-        ("next_milestone", F("next_milestone", "Next milestone", "下一個里程碑", text, width=30)),
-        ("business_owner", F("business_owner", "Business owner", "業務負責人", text, width=24)),
-        ("responsible_officer", F("responsible_officer", "Responsible officer", "負責人員", text, width=20)),
-        ("remark", F("remark__text", "B/D remarks", "局／部門備註", text, width=40)),
+        ("next_milestone", CellField("next_milestone", "Next milestone", "下一個里程碑", text, width=30)),
+        ("business_owner", CellField("business_owner", "Business owner", "業務負責人", text, width=24)),
+        ("responsible_officer", CellField("responsible_officer", "Responsible officer", "負責人員", text, width=20)),
+        ("remark", CellField("remark__text", "B/D remarks", "局／部門備註", text, width=40)),
     ]
 
 
@@ -146,7 +186,7 @@ def export_filename(round_: ReturnRound, bd_return: BDReturn | None, extension: 
 def return_csv_chunks(round_: ReturnRound, bd_return: BDReturn | None = None):
     """The CSV, streamed: no timestamp inside, so the same return always gives the same bytes."""
     resource = return_line_resource()
-    return csv_chunks(resource.headings(), resource.iter_rows(return_lines(round_, bd_return)))
+    return csv_chunks(resource.headings(), resource.iter_rows(return_lines(round_, bd_return), for_text=True))
 
 
 def _hong_kong(moment: datetime) -> str:

@@ -18,7 +18,7 @@ def ended_quarters_without_round(today=None) -> list[tuple[str, str]]:
     quarter = Quarter.last_ended(today or timezone.localdate())
     open_ = set(ReturnRound.objects.values_list("quarter", flat=True))
     choices = []
-    for _ in range(QUARTERS_OFFERED):
+    for _number in range(QUARTERS_OFFERED):
         if str(quarter) not in open_:
             choices.append((str(quarter), str(quarter)))
         quarter = quarter.previous()

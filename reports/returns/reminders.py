@@ -34,9 +34,7 @@ def send_return_reminders(*, today=None) -> dict[str, int]:
     )
     if not pending:
         return counts
-    sent = set(
-        ReturnReminder.objects.filter(bd_return__in=pending).values_list("bd_return_id", "kind", "recipient")
-    )
+    sent = set(ReturnReminder.objects.filter(bd_return__in=pending).values_list("bd_return_id", "kind", "recipient"))
     people: dict = {}
     for user in User.objects.filter(
         is_active=True, org_unit_id__in={r.bd_id for r in pending}, role__in=[Role.GATE_APPROVER, Role.PROJECT_OFFICER]

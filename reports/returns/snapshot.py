@@ -71,10 +71,10 @@ def _stage_history(quarter: Quarter) -> dict[int, dict]:
         StagePeriod.objects.filter(entered_at__lt=end)
         .filter(Q(exited_at__isnull=True) | Q(exited_at__gte=start))
         .order_by("project_id", "entered_at", "id")
-        .values_list("project_id", "stage", "entered_at", "exited_at")
+        .values_list("project_id", "stage", "entered_at")
     )
     history: dict[int, dict] = {}
-    for project_id, stage, entered_at, exited_at in periods.iterator(chunk_size=5000):
+    for project_id, stage, entered_at in periods.iterator(chunk_size=5000):
         entry = history.get(project_id)
         if entry is None:
             entry = history[project_id] = {"start": None, "end": None, "moves": []}

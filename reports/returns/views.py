@@ -58,11 +58,13 @@ def round_list(request):
                 )
                 return redirect("returns:round_detail", quarter=round_.quarter)
     elif request.method == "POST":
-        raise Http404
+        raise Http404  # only DPO posts here
     rounds = list(ReturnRound.objects.order_by("-period_end"))
     own_returns = {}
     if not is_dpo:
-        for bd_return in visible_returns(request.user).select_related("round").order_by("-round__period_end", "bd_code"):
+        for bd_return in (
+            visible_returns(request.user).select_related("round").order_by("-round__period_end", "bd_code")
+        ):
             own_returns.setdefault(bd_return.round_id, []).append(bd_return)
     today = timezone.localdate()
     summaries = {round_.pk: round_summary(round_, today=today) for round_ in rounds} if is_dpo else {}
@@ -88,15 +90,14 @@ def _dpo_round(request, quarter: str) -> ReturnRound:
 def round_detail(request, quarter: str):
     round_ = _dpo_round(request, quarter)
     due_form = DueDateForm(request.POST or None, initial={"due_date": round_.due_date})
-    if request.method == "POST":
-        if due_form.is_valid():
-            try:
-                services.change_due_date(round_=round_, by=request.user, due_date=due_form.cleaned_data["due_date"])
-            except ActionRefused as refusal:
-                _refused(due_form, refusal)
-            else:
-                messages.success(request, _("The due date is changed."))
-                return redirect("returns:round_detail", quarter=round_.quarter)
+    if request.method == "POST" and due_form.is_valid():
+        try:
+            services.change_due_date(round_=round_, by=request.user, due_date=due_form.cleaned_data["due_date"])
+        except ActionRefused as refusal:
+            _refused(due_form, refusal)
+        else:
+            messages.success(request, _("The due date is changed."))
+            return redirect("returns:round_detail", quarter=round_.quarter)
     today = timezone.localdate()
     returns = list(round_.returns.select_related("submitted_by", "decided_by").order_by("bd_code"))
     for each in returns:
@@ -153,8 +154,10 @@ def _visible_return(request, quarter: str, bd_code: str):
 def bd_return(request, quarter: str, bd_code: str):
     bd_return = _visible_return(request, quarter, bd_code)
     user = request.user
-    may_remark = bd_return.is_open_for_changes and has_permission(user, Permission.EDIT_RETURN_REMARKS) and unit_in_scope(
-        user, bd_return.bd
+    may_remark = (
+        bd_return.is_open_for_changes
+        and has_permission(user, Permission.EDIT_RETURN_REMARKS)
+        and unit_in_scope(user, bd_return.bd)
     )
     may_submit = (
         bd_return.is_open_for_changes
@@ -235,4 +238,3 @@ def bd_return(request, quarter: str, bd_code: str):
 def bd_return_download(request, quarter: str, bd_code: str, file_format: str):
     bd_return = _visible_return(request, quarter, bd_code)
     return _download(bd_return.round, bd_return, file_format)
-

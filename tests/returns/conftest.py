@@ -34,7 +34,7 @@ def portfolio(people):
     Q2 (not in the Q3 return), one cancelled in Q3, one created after Q3. FEHD: one project."""
     po, ap = people["officer"], people["approver"]
     with at(2026, 3, 2, 10):
-        moved = make_project(by=po, code="ImmD-2026-0001", title_en="=HYPERLINK(\"http://x\")", budget_hkd=1000)
+        moved = make_project(by=po, code="ImmD-2026-0001", title_en='=HYPERLINK("http://x")', budget_hkd=1000)
         cancelled_early = make_project(by=po, code="ImmD-2026-0002", title_en="Cancelled in Q2")
         cancelled_q3 = make_project(by=po, code="ImmD-2026-0003", title_en="Cancelled in Q3")
         fehd = make_project(by=people["fehd_officer"], code="FEHD-2026-0001", title_en="Hawker licensing")
@@ -43,7 +43,10 @@ def portfolio(people):
     with at(2026, 8, 3, 10):
         moved = pass_gate(moved, officer_user=po, approver_user=ap)
         new = make_project(
-            by=po, code="ImmD-2026-0004", title_en="New in Q3", title_zh_hant="第三季新項目",
+            by=po,
+            code="ImmD-2026-0004",
+            title_en="New in Q3",
+            title_zh_hant="第三季新項目",
             target_identify_date="2026-09-01",
         )
     with at(2026, 9, 1, 10):

@@ -64,10 +64,12 @@ def test_xlsx_has_bilingual_headings_real_numbers_and_dates_and_escaped_formulas
     headings = rows[0]
     assert "Stage at quarter end / 季度末階段" in headings
     assert headings[-1] == "B/D remarks / 局／部門備註"
-    by_code = {row[headings.index("Project code / 項目代碼")]: dict(zip(headings, row)) for row in rows[1:]}
+    by_code = {
+        row[headings.index("Project code / 項目代碼")]: dict(zip(headings, row, strict=True)) for row in rows[1:]
+    }
     assert list(by_code) == ["FEHD-2026-0001", "ImmD-2026-0001", "ImmD-2026-0003", "ImmD-2026-0004"]
     moved = by_code["ImmD-2026-0001"]
-    assert moved["Title (English) / 標題（英文）"] == "'=HYPERLINK(\"http://x\")"
+    assert moved["Title (English) / 標題（英文）"] == '\'=HYPERLINK("http://x")'
     assert moved["Approved budget (HK$) / 核准預算（港元）"] == 1000
     assert moved["In this stage since / 進入此階段日期"] == datetime(2026, 8, 3)
     assert moved["Stage at quarter end / 季度末階段"] == "Search / 搜尋方案"
@@ -83,7 +85,7 @@ def test_every_formula_trigger_is_escaped_in_csv(people, title):
     with at(2026, 10, 2, 9):
         round_ = open_round(quarter="2026Q3")
     rows = list(csv.reader(io.StringIO(csv_text(round_).removeprefix("\ufeff"))))
-    line = dict(zip(rows[0], rows[1]))
+    line = dict(zip(rows[0], rows[1], strict=True))
     assert line["Title (English) / 標題（英文）"] == "'" + title
     assert line["Approved budget (HK$) / 核准預算（港元）"] == "250.00"  # numbers are not quoted
 
@@ -94,7 +96,8 @@ def test_csv_is_utf8_with_a_bom_and_one_bd_sees_only_its_lines(round_):
     assert text.encode("utf-8").startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
     assert rows[0][:2] == ["B/D code / 局／部門代碼", "B/D (English) / 局／部門（英文）"]
-    assert {row[0] for row in rows[1:]} == {"ImmD"} and len(rows) == 4
+    assert {row[0] for row in rows[1:]} == {"ImmD"}
+    assert len(rows) == 4
     assert "第三季新項目" in text
 
 
@@ -126,3 +129,18 @@ def test_the_command_writes_either_format(tmp_path, round_):
         call_command("export_quarterly_return", quarter="Q3", output=str(tmp_path / "x.csv"))
     with pytest.raises(CommandError, match="has no return"):
         call_command("export_quarterly_return", quarter="2026Q3", bd="XYZ", output=str(tmp_path / "x.csv"))
+
+
+def test_the_admin_export_action_writes_the_selected_lines_with_the_same_columns(client, round_):
+    from tests.factories import PASSWORD, dpo_officer
+
+    dpo = dpo_officer(is_staff=True)
+    client.login(username=dpo.username, password=PASSWORD)
+    lines = list(round_.lines.filter(bd_code="ImmD").values_list("pk", flat=True))
+    response = client.post("/admin/reports/returnline/", {"action": "export_admin_action", "_selected_action": lines})
+    assert response.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert rows[0][6] == "Stage at quarter end / 季度末階段"
+    assert sorted(row[3] for row in rows[1:]) == ["ImmD-2026-0001", "ImmD-2026-0003", "ImmD-2026-0004"]
+    assert "'=HYPERLINK" in str(rows)

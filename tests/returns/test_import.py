@@ -6,9 +6,8 @@ import io
 import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import transaction
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
-from django.db import connection
 
 from adoption.models import Project, Vendor
 from lifecycle.models import AuditEvent, ChecklistItem, StagePeriod
@@ -19,10 +18,30 @@ from tests.factories import approver, dpo_officer, make_project, officer
 
 pytestmark = pytest.mark.django_db
 
-HEADINGS = ["Project code", "B/D code", "Title (English)", "業務負責人", "Business problem / 業務問題",
-            "Adoption strategy", "方案類別", "Approved budget (HK$)", "Start date", "Stage"]
-GOOD = ["ImmD-2026-0500", "ImmD", "=cmd|' /C calc'!A0", "AD(Visa)", "Backlog", "Develop a bespoke AI application",
-        "文件處理及光學字符識別（OCR）", "1,200,000.50", "2026-04-01", ""]
+HEADINGS = [
+    "Project code",
+    "B/D code",
+    "Title (English)",
+    "業務負責人",
+    "Business problem / 業務問題",
+    "Adoption strategy",
+    "方案類別",
+    "Approved budget (HK$)",
+    "Start date",
+    "Stage",
+]
+GOOD = [
+    "ImmD-2026-0500",
+    "ImmD",
+    "=cmd|' /C calc'!A0",
+    "AD(Visa)",
+    "Backlog",
+    "Develop a bespoke AI application",
+    "文件處理及光學字符識別（OCR）",
+    "1,200,000.50",
+    "2026-04-01",
+    "",
+]
 
 
 def heading(name):
@@ -46,7 +65,7 @@ def problems(checked):
 
 
 def row(**changes):
-    values = dict(zip(HEADINGS, GOOD))
+    values = dict(zip(HEADINGS, GOOD, strict=True))
     values.update({key.replace("_", " "): value for key, value in changes.items()})
     return [values[h] for h in HEADINGS]
 
@@ -54,18 +73,25 @@ def row(**changes):
 def test_a_good_file_imports_every_row_with_its_history_checklist_and_audit():
     po = officer("ImmD", username="po.immd")
     checked = check([GOOD, row(**{"Project code": "", "Stage": "Search / 搜尋方案"})], po)
-    assert problems(checked) == [] and checked.ok
+    assert problems(checked) == []
+    assert checked.ok
     projects = import_rows(checked, by=po, file_name="inventory.csv", sha256="abc")
     first, second = (Project.objects.get(pk=p.pk) for p in projects)
-    assert first.title_en == "=cmd|' /C calc'!A0" and first.strategy == "bespoke"
-    assert first.category == "document_processing" and str(first.budget_hkd) == "1200000.50"
-    assert first.stage == "identify" and second.stage == "search"
-    assert second.code.startswith("ImmD-20") and first.created_by == po
+    assert first.title_en == "=cmd|' /C calc'!A0"
+    assert first.strategy == "bespoke"
+    assert first.category == "document_processing"
+    assert str(first.budget_hkd) == "1200000.50"
+    assert first.stage == "identify"
+    assert second.stage == "search"
+    assert second.code.startswith("ImmD-20")
+    assert first.created_by == po
     for project in (first, second):
         assert StagePeriod.objects.filter(project=project, exited_at__isnull=True, stage=project.stage).exists()
         assert ChecklistItem.objects.filter(project=project, stage=project.stage).exists()
     created = AuditEvent.objects.get(project=second, action="project_created")
-    assert created.actor == po and created.details["file"] == "inventory.csv" and created.details["row"] == 3
+    assert created.actor == po
+    assert created.details["file"] == "inventory.csv"
+    assert created.details["row"] == 3
     assert created.details["imported_at_stage"] == "search"
     assert AuditEvent.objects.filter(project=first, action="checklist_created").exists()
 
@@ -76,9 +102,17 @@ BAD_CASES = {
     "bad enum": ({"Adoption strategy": "Buy it"}, "Adoption strategy", "“Buy it” is not one of the allowed values"),
     "date format": ({"Start date": "01/04/2026"}, "Start date", "“01/04/2026” is not a date written YYYY-MM-DD"),
     "not a date": ({"Start date": "2026-02-30"}, "Start date", "is not a real date"),
-    "negative money": ({"Approved budget (HK$)": "-5"}, "Approved budget (HK$)", "An amount of money cannot be negative."),
+    "negative money": (
+        {"Approved budget (HK$)": "-5"},
+        "Approved budget (HK$)",
+        "An amount of money cannot be negative.",
+    ),
     "bad money": ({"Approved budget (HK$)": "lots"}, "Approved budget (HK$)", "is not an amount of money"),
-    "code taken": ({"Project code": "ImmD-2026-0001"}, "Project code", "A project with the code ImmD-2026-0001 is already registered."),
+    "code taken": (
+        {"Project code": "ImmD-2026-0001"},
+        "Project code",
+        "A project with the code ImmD-2026-0001 is already registered.",
+    ),
     "closed stage": ({"Stage": "Cancelled"}, "Stage", "is not one of the allowed values"),
     "empty required": ({"業務負責人": ""}, "Business owner", "This column must be filled in."),
 }
@@ -105,7 +139,7 @@ def test_a_code_twice_in_the_file_and_the_model_rules_are_reported():
     po = officer("ImmD")
     rows = [GOOD, GOOD, row(**{"Project code": "ImmD-2026-0700", "Start date": "2026-05-01"})]
     rows[2][HEADINGS.index("Start date")] = "2026-05-01"
-    bad_dates = dict(zip(HEADINGS, rows[2]))
+    bad_dates = dict(zip(HEADINGS, rows[2], strict=True))
     checked = check(rows, po, headings=[*HEADINGS, "Target completion date / 目標完成日期"])
     assert (3, heading("code"), "The code ImmD-2026-0500 is also on row 2.") in problems(checked)
     assert bad_dates  # the third row is fine
@@ -120,7 +154,11 @@ def test_model_validation_applies_as_in_the_form():
         headings=[*HEADINGS, "Target completion date", "Project officers (user names)", "負責人員（用戶名稱）"],
     )
     found = problems(checked)
-    assert (2, heading("target_completion_date"), "The target completion date cannot be before the start date.") in found
+    assert (
+        2,
+        heading("target_completion_date"),
+        "The target completion date cannot be before the start date.",
+    ) in found
     assert any(p[1] == heading("project_officers") and str(other) in p[2] for p in found)
     assert (2, heading("responsible_officer"), "There is no user “nobody”.") in found
 
@@ -128,7 +166,7 @@ def test_model_validation_applies_as_in_the_form():
 def test_missing_and_unknown_columns_are_reported_on_the_heading_row():
     po = officer("ImmD")
     headings = [h for h in HEADINGS if h != "B/D code"] + ["Budjet"]
-    checked = check([GOOD[:-1] + ["x"]], po, headings=headings)
+    checked = check([[*GOOD[:-1], "x"]], po, headings=headings)
     assert (1, heading("bd"), "This required column is missing.") in problems(checked)
     assert (1, "Budjet", "This column is not one of the template's.") in problems(checked)
     assert not checked.rows
@@ -147,10 +185,21 @@ def test_the_round_trip_an_exported_inventory_reimports_unchanged(tmp_path):
     first_export = tmp_path / "first.xlsx"
     with transaction.atomic():
         make_project(
-            by=po, code="ImmD-2026-0801", title_en="+Triage", title_zh_hant="分流", vendor=vendor,
-            budget_hkd="1500000.25", start_date="2026-02-01", target_identify_date="2026-03-01",
-            infrastructure=["gcip", "cdeg"], uses_generative_ai=True, rag_status="amber", responsible_officer=ap,
-            project_officers=[po], strategy="off_the_shelf", expected_staff_hours_per_year=1200,
+            by=po,
+            code="ImmD-2026-0801",
+            title_en="+Triage",
+            title_zh_hant="分流",
+            vendor=vendor,
+            budget_hkd="1500000.25",
+            start_date="2026-02-01",
+            target_identify_date="2026-03-01",
+            infrastructure=["gcip", "cdeg"],
+            uses_generative_ai=True,
+            rag_status="amber",
+            responsible_officer=ap,
+            project_officers=[po],
+            strategy="off_the_shelf",
+            expected_staff_hours_per_year=1200,
         )
         make_project(by=po, code="ImmD-2026-0802", title_zh_hant="只有中文標題", category="chatbot")
         write_inventory_export_xlsx(first_export, Project.objects.all())
@@ -178,10 +227,14 @@ def test_the_template_has_bilingual_headings_instructions_and_lists(tmp_path):
     assert [c.value for c in book["Projects 項目"][1]] == [c.heading for c in COLUMNS]
     assert book["Projects 項目"].data_validations.dataValidation
     lists = book["Lists 選項"]
-    assert lists["A1"].value == "Stage / 階段" and lists["A3"].value == "Search / 搜尋方案"
+    assert lists["A1"].value == "Stage / 階段"
+    assert lists["A3"].value == "Search / 搜尋方案"
     assert "Yes / 是" in [cell.value for line in lists.iter_rows() for cell in line]
     # The blank template itself is a file with no projects.
-    assert problems(check_file(path.open("rb"), "template.xlsx", officer()))[0][2] == "The file has no projects under its headings."
+    assert (
+        problems(check_file(path.open("rb"), "template.xlsx", officer()))[0][2]
+        == "The file has no projects under its headings."
+    )
 
 
 @pytest.mark.postgres  # SQLite caps the rows of one INSERT at 999 parameters, so batches grow there

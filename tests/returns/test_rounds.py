@@ -30,18 +30,25 @@ def test_a_round_holds_every_project_active_in_the_quarter_as_at_its_end(people,
 
     moved = lines["ImmD-2026-0001"]
     assert (moved.stage_at_quarter_start, moved.stage) == ("identify", "search")
-    assert moved.is_moved and not moved.is_new and not moved.is_closed
+    assert moved.is_moved
+    assert not moved.is_new
+    assert not moved.is_closed
     assert moved.stage_moves == [["2026-08-03", "identify", "search"]]
     assert str(moved.stage_entered_on) == "2026-08-03"
     assert moved.budget_hkd == 1000
 
     new = lines["ImmD-2026-0004"]
-    assert new.is_new and not new.is_moved and new.stage_at_quarter_start == ""
-    assert new.is_slipped and new.slipped_dates == {"target_identify_date": ["2026-09-01", "2026-11-30"]}
+    assert new.is_new
+    assert not new.is_moved
+    assert new.stage_at_quarter_start == ""
+    assert new.is_slipped
+    assert new.slipped_dates == {"target_identify_date": ["2026-09-01", "2026-11-30"]}
     assert str(new.current_target_date) == "2026-11-30"
 
-    assert lines["ImmD-2026-0003"].is_closed and lines["ImmD-2026-0003"].stage == "cancelled"
-    assert lines["FEHD-2026-0001"].stage == "on_hold" and lines["FEHD-2026-0001"].is_moved
+    assert lines["ImmD-2026-0003"].is_closed
+    assert lines["ImmD-2026-0003"].stage == "cancelled"
+    assert lines["FEHD-2026-0001"].stage == "on_hold"
+    assert lines["FEHD-2026-0001"].is_moved
 
 
 def test_the_stage_comes_from_history_not_from_today(people, portfolio):
@@ -71,7 +78,8 @@ def test_the_schedule_opens_the_last_ended_quarter_once(portfolio):
     with at(2026, 10, 1, 1):
         first = open_previous_quarter_round()
         again = open_previous_quarter_round()
-    assert first.quarter == "2026Q3" and again is None
+    assert first.quarter == "2026Q3"
+    assert again is None
     assert str(first.due_date) == "2026-10-30"
 
 
@@ -95,6 +103,9 @@ def test_postgresql_refuses_changes_to_lines(portfolio):
     with at(2026, 10, 20, 9):
         round_ = open_round(quarter="2026Q3")
     line = round_.lines.first()
-    for statement in ("UPDATE reports_returnline SET title_en = 'x' WHERE id = %s", "DELETE FROM reports_returnline WHERE id = %s"):
+    for statement in (
+        "UPDATE reports_returnline SET title_en = 'x' WHERE id = %s",
+        "DELETE FROM reports_returnline WHERE id = %s",
+    ):
         with pytest.raises(DatabaseError, match="frozen"), transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(statement, [line.pk])

@@ -39,14 +39,16 @@ def test_a_bds_return_is_404_to_other_bds_and_visible_to_its_own(client, people,
     assert client.get(reverse("returns:round_download", args=["2026Q3", "xlsx"])).status_code == 404
     assert client.get(bd_url(code="FEHD")).status_code == 200
     page = client.get(reverse("returns:round_list"))
-    assert page.status_code == 200 and bd_url(code="FEHD").encode() in page.content
+    assert page.status_code == 200
+    assert bd_url(code="FEHD").encode() in page.content
     assert bd_url().encode() not in page.content
 
 
 def test_management_of_the_bureau_reads_but_cannot_change(client, round_):
     client_for(client, management("SB"))
     page = client.get(bd_url())
-    assert page.status_code == 200 and b"remark-" not in page.content
+    assert page.status_code == 200
+    assert b"remark-" not in page.content
     line = round_.lines.filter(bd_code="ImmD").first()
     client.post(bd_url(), {"action": "remarks", f"remark-{line.pk}": "sneaky"})
     assert not LineRemark.objects.exists()
@@ -57,7 +59,8 @@ def test_the_workflow_remarks_submit_return_resubmit_accept(client, people, roun
     line = immd.lines.get(code="ImmD-2026-0001")
     client_for(client, people["officer"])
     page = client.get(bd_url())
-    assert f'id="remark-{line.pk}"'.encode() in page.content and b"Submit the return" not in page.content
+    assert f'id="remark-{line.pk}"'.encode() in page.content
+    assert b"Submit the return" not in page.content
     client.post(bd_url(), {"action": "remarks", f"remark-{line.pk}": "Gate 2 passed in August."})
     assert LineRemark.objects.get(line=line).text == "Gate 2 passed in August."
     assert client.post(bd_url(), {"action": "submit"}).status_code == 200
@@ -68,7 +71,8 @@ def test_the_workflow_remarks_submit_return_resubmit_accept(client, people, roun
     client_for(client, people["approver"])
     client.post(bd_url(), {"action": "submit", "submit-comment": "Reviewed."})
     immd.refresh_from_db()
-    assert immd.status == ReturnStatus.SUBMITTED and immd.submitted_by == people["approver"]
+    assert immd.status == ReturnStatus.SUBMITTED
+    assert immd.submitted_by == people["approver"]
     client.post(bd_url(), {"action": "remarks", f"remark-{line.pk}": "Too late"})
     assert LineRemark.objects.get(line=line).text == "Gate 2 passed in August."
 
@@ -77,9 +81,12 @@ def test_the_workflow_remarks_submit_return_resubmit_accept(client, people, roun
     client_for(client, dpo)
     page = client.post(bd_url(), {"action": "decide", "decision-decision": "return", "decision-comment": ""})
     assert "Say what the B/D needs to change." in page.content.decode()
-    client.post(bd_url(), {"action": "decide", "decision-decision": "return", "decision-comment": "Add the go-live date."})
+    client.post(
+        bd_url(), {"action": "decide", "decision-decision": "return", "decision-comment": "Add the go-live date."}
+    )
     immd.refresh_from_db()
-    assert immd.status == ReturnStatus.RETURNED and immd.dpo_comment == "Add the go-live date."
+    assert immd.status == ReturnStatus.RETURNED
+    assert immd.dpo_comment == "Add the go-live date."
 
     client.logout()
     client_for(client, people["approver"])
@@ -98,14 +105,17 @@ def test_dpo_sees_every_bd_and_what_is_overdue(client, round_, django_assert_max
         page = client.get(reverse("returns:round_detail", args=["2026Q3"]))
         overdue = client.get(reverse("returns:round_detail", args=["2026Q3"]) + "?show=overdue")
     text = page.content.decode()
-    assert "ImmD" in text and "FEHD" in text and "Overdue" in text
+    assert "ImmD" in text
+    assert "FEHD" in text
+    assert "Overdue" in text
     assert "FEHD" in overdue.content.decode()
 
 
 def test_downloads_stream_with_the_right_type_and_name(client, people, round_):
     client_for(client, dpo_officer())
     response = client.get(reverse("returns:round_download", args=["2026Q3", "csv"]))
-    assert response.streaming and response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response.streaming
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == 'attachment; filename="quarterly-return-2026Q3-all-BDs.csv"'
     assert b"".join(response.streaming_content).startswith(b"\xef\xbb\xbf")
     response = client.get(reverse("returns:round_download", args=["2026Q3", "xlsx"]))
@@ -114,7 +124,8 @@ def test_downloads_stream_with_the_right_type_and_name(client, people, round_):
     client.logout()
     client_for(client, people["officer"])
     response = client.get(bd_url("bd_return_download", "ImmD", "xlsx"))
-    assert response.status_code == 200 and "ImmD.xlsx" in response["Content-Disposition"]
+    assert response.status_code == 200
+    assert "ImmD.xlsx" in response["Content-Disposition"]
     assert client.get(reverse("returns:round_download", args=["2026Q3", "csv"])).status_code == 404
 
 
@@ -124,7 +135,8 @@ def test_dpo_opens_a_round_from_the_page(client, portfolio):
         page = client.post(reverse("returns:round_list"), {"quarter": "2026Q3", "due_date": "2026-09-01"})
         assert "The due date must be after the end of the quarter." in page.content.decode()
         response = client.post(reverse("returns:round_list"), {"quarter": "2026Q3", "due_date": ""})
-    assert response.status_code == 302 and response["Location"].endswith("/returns/2026Q3/")
+    assert response.status_code == 302
+    assert response["Location"].endswith("/returns/2026Q3/")
 
 
 def test_bad_urls_are_404_not_500(client, round_):
@@ -141,12 +153,15 @@ def test_import_page_dry_run_then_confirm(client):
     assert client.get(reverse("imports:upload")).status_code == 200
     template = client.get(reverse("imports:template"))
     assert "filename*=utf-8''%E9%A0%85%E7%9B%AE" in template["Content-Disposition"]
-    bad = [GOOD[:1] + ["NOPE"] + GOOD[2:]]
+    bad = [[*GOOD[:1], "NOPE", *GOOD[2:]]]
     response = client.post(reverse("imports:upload"), {"file": SimpleUploadedFile("bad.csv", csv_file(bad).getvalue())})
     page = client.get(response["Location"]).content.decode()
-    assert "There is no B/D with the code “NOPE”." in page and "B/D code / 局／部門代碼" in page
+    assert "There is no B/D with the code “NOPE”." in page
+    assert "B/D code / 局／部門代碼" in page
     assert not Project.objects.exists()
-    response = client.post(reverse("imports:upload"), {"file": SimpleUploadedFile("good.csv", csv_file([GOOD]).getvalue())})
+    response = client.post(
+        reverse("imports:upload"), {"file": SimpleUploadedFile("good.csv", csv_file([GOOD]).getvalue())}
+    )
     batch_url = response["Location"]
     assert "ready to import" in client.get(batch_url).content.decode()
     client.post(batch_url + "import/")
@@ -160,7 +175,9 @@ def test_import_page_dry_run_then_confirm(client):
 def test_import_pages_are_404_to_roles_that_cannot_import_and_to_other_users(client):
     owner = officer("ImmD")
     client_for(client, owner)
-    response = client.post(reverse("imports:upload"), {"file": SimpleUploadedFile("good.csv", csv_file([GOOD]).getvalue())})
+    response = client.post(
+        reverse("imports:upload"), {"file": SimpleUploadedFile("good.csv", csv_file([GOOD]).getvalue())}
+    )
     batch_url = response["Location"]
     client.logout()
     client_for(client, officer("ImmD"))
@@ -174,5 +191,7 @@ def test_import_pages_are_404_to_roles_that_cannot_import_and_to_other_users(cli
 def test_the_inventory_download_holds_only_projects_in_scope(client, portfolio, people):
     client_for(client, people["fehd_officer"])
     content = b"".join(client.get(reverse("imports:inventory", args=["csv"])).streaming_content).decode("utf-8-sig")
-    assert "FEHD-2026-0001" in content and "ImmD-" not in content
-    assert HEADINGS and io
+    assert "FEHD-2026-0001" in content
+    assert "ImmD-" not in content
+    assert HEADINGS
+    assert io

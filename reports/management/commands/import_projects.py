@@ -29,7 +29,9 @@ class Command(BaseCommand):
                 self.stderr.write(f"row {problem.row}\t{problem.column}\t{problem.message}")
             raise CommandError(f"{len(checked.problems)} problems: nothing was imported.")
         if dry_run:
-            self.stdout.write(self.style.SUCCESS(f"{len(checked.rows)} rows are ready to import (dry run: nothing written)."))
+            self.stdout.write(
+                self.style.SUCCESS(f"{len(checked.rows)} rows are ready to import (dry run: nothing written).")
+            )
             return
         projects = import_rows(checked, by=user, file_name=path.name, sha256=sha256)
         self.stdout.write(self.style.SUCCESS(f"Imported {len(projects)} projects from {path.name}."))
