@@ -62,6 +62,7 @@ class Problem:
 class CheckedFile:
     rows: list[tuple[int, dict]] = field(default_factory=list)  # (row number, values)
     problems: list[Problem] = field(default_factory=list)
+    failed: dict[int, set[str]] = field(default_factory=dict)  # row number → fields whose cell was refused
 
     @property
     def ok(self) -> bool:
@@ -233,9 +234,7 @@ def check_file(file, name: str, user) -> CheckedFile:
                     Problem(number, "", _("A file can hold at most %(max)s projects.") % {"max": MAX_ROWS})
                 )
                 break
-            values = _check_row(checker, columns, number, cells, result)
-            if values is not None:
-                result.rows.append((number, values))
+            result.rows.append((number, _check_row(checker, columns, number, cells, result)))
     except BadSpreadsheet:
         result.problems.append(
             Problem(0, "", _("The file cannot be read: upload the XLSX template or a UTF-8 CSV file."))
@@ -281,21 +280,24 @@ def _match_header(header: list, number: int, result: CheckedFile) -> dict[int, C
     return columns
 
 
-def _check_row(checker: Checker, columns: dict[int, Column], number: int, cells: list, result: CheckedFile):
+def _check_row(checker: Checker, columns: dict[int, Column], number: int, cells: list, result: CheckedFile) -> dict:
+    """The row's values; a refused cell is reported and left out (the rest is still checked)."""
     values: dict = {}
-    problems_before = len(result.problems)
+    failed: set[str] = set()
     for index, column in columns.items():
         raw = cells[index] if index < len(cells) else None
         if raw is None or (isinstance(raw, str) and not raw.strip()):
             if column.required:
                 result.problems.append(Problem(number, column.heading, _("This column must be filled in.")))
+                failed.add(column.name)
             continue
         try:
             values[column.name] = getattr(checker, column.kind)(raw, column)
         except ValueError as error:
             result.problems.append(Problem(number, column.heading, str(error)))
-    if len(result.problems) > problems_before:
-        return None
+            failed.add(column.name)
+    if failed:
+        result.failed[number] = failed
     return values
 
 
@@ -343,7 +345,7 @@ def _check_across_rows(result: CheckedFile, user) -> None:
                 )
             )
         _resolve_people(values, users, number, result)
-        _check_with_model(values, number, user, result)
+        _check_with_model(values, number, user, result, exclude=result.failed.get(number, set()))
         checked.append((number, values))
     result.rows = checked
 
@@ -388,11 +390,12 @@ def _new_project(values: dict, user, *, code_placeholder: str = "") -> Project:
     )
 
 
-def _check_with_model(values: dict, number: int, user, result: CheckedFile) -> None:
-    """The project form's own rules, on an unsaved project (the looked-up records are attached)."""
+def _check_with_model(values: dict, number: int, user, result: CheckedFile, exclude: set[str]) -> None:
+    """The project form's own rules, on an unsaved project (the looked-up records are attached).
+    Fields whose cell was already refused are left out, so each problem is reported once."""
     project = _new_project(values, user, code_placeholder="X")
     try:
-        project.full_clean(exclude=FK_FIELDS, validate_unique=False, validate_constraints=False)
+        project.full_clean(exclude=[*FK_FIELDS, *exclude], validate_unique=False, validate_constraints=False)
     except ValidationError as error:
         for name, messages in error.message_dict.items():
             column = BY_NAME.get(name)

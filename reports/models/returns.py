@@ -221,6 +221,12 @@ class ReturnLine(models.Model):
         return localized(self.title_en, self.title_zh_hant)
 
     @property
+    def stage_short_label(self) -> str:
+        from lifecycle.stages import SHORT_LABELS
+
+        return SHORT_LABELS.get(self.stage, self.stage)
+
+    @property
     def changes(self) -> list[str]:
         return [name for name in ("is_new", "is_moved", "is_slipped", "is_closed") if getattr(self, name)]
 

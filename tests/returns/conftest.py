@@ -30,6 +30,10 @@ def people():
 
 @pytest.fixture
 def portfolio(people):
+    return build_portfolio(people)
+
+
+def build_portfolio(people):
     """ImmD: an old project that moves in Q3, one new in Q3 with a slipped date, one cancelled in
     Q2 (not in the Q3 return), one cancelled in Q3, one created after Q3. FEHD: one project."""
     po, ap = people["officer"], people["approver"]
