@@ -16,7 +16,8 @@ from django.utils import timezone, translation
 
 from adoption.choices import Role
 from adoption.models import User
-from reports.models import OPEN_STATUSES, BDReturn, ReturnReminder, ReturnReminderKind
+from reports.models import BDReturn, ReturnReminder, ReturnReminderKind
+from reports.models.returns import OPEN_STATUSES
 
 DUE_SOON = timedelta(days=7)
 
