@@ -7,8 +7,11 @@ applies the converters: the same headings, labels and formula escaping as the pe
 machinery, at a fraction of its cost per row.
 """
 
+import queue
+import threading
+
 import tablib
-from django.db import connections
+from django.db import connections, transaction
 from import_export import resources, widgets
 from import_export.fields import Field
 
@@ -130,13 +133,56 @@ def fetch_tuples(values, *, as_text: bool = False):
     from psycopg.types.string import TextLoader
 
     sql, params = values.query.sql_with_params()
-    with connection.chunked_cursor() as cursor:
+    # In a transaction the server-side cursor is not materialised up front (WITH HOLD), so
+    # PostgreSQL produces the rows while this process converts and writes the previous ones.
+    with transaction.atomic(using=values.db), connection.chunked_cursor() as cursor:
         if as_text:
             for type_name in ("numeric", "date"):
                 cursor.cursor.adapters.register_loader(type_name, TextLoader)
         cursor.execute(sql, params)
-        while rows := cursor.fetchmany(CHUNK_SIZE):
-            yield from rows
+        yield from _prefetched(cursor.cursor)
+
+
+_DONE = object()
+
+
+def _prefetched(cursor, depth: int = 4):
+    """The cursor's rows, fetched by a helper thread ``depth`` chunks ahead of the consumer.
+
+    psycopg waits for the server without holding the GIL, so fetching overlaps converting
+    and writing. Memory stays bounded by ``depth`` chunks; an error in the helper is raised
+    here; if the consumer stops early the helper stops after at most one more chunk.
+    """
+    chunks: queue.Queue = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def put(item) -> None:
+        while not stop.is_set():
+            try:
+                chunks.put(item, timeout=0.2)
+                return
+            except queue.Full:
+                continue
+
+    def produce() -> None:
+        try:
+            while not stop.is_set() and (rows := cursor.fetchmany(CHUNK_SIZE)):
+                put(rows)
+        except BaseException as error:  # handed to the consumer
+            put(error)
+        finally:
+            put(_DONE)
+
+    helper = threading.Thread(target=produce, name="export-prefetch", daemon=True)
+    helper.start()
+    try:
+        while (item := chunks.get()) is not _DONE:
+            if isinstance(item, BaseException):
+                raise item
+            yield from item
+    finally:
+        stop.set()
+        helper.join()
 
     def export(self, queryset=None, **kwargs):
         """The admin's export action: the same fast path, into a tablib dataset."""

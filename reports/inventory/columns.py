@@ -3,6 +3,7 @@ to a cell (export) and read back from one (import). The export of the register r
 as it is: same headings, same labels, same order.
 """
 
+import json
 from dataclasses import dataclass
 
 from django.db.models import Aggregate, CharField, OuterRef, Subquery
@@ -173,6 +174,8 @@ def _sorted_names(value):
 
 def _multi(labels: dict[str, str]):
     def convert(values):
+        if isinstance(values, str):  # JSON text from the fast path
+            values = json.loads(values)
         return MULTI_SEPARATOR.join(labels.get(value, value) for value in values or [])
 
     return convert

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from adoption.services import update_project
 from reports.returns.export import return_csv_chunks, write_return_xlsx
@@ -101,10 +102,15 @@ def test_csv_is_utf8_with_a_bom_and_one_bd_sees_only_its_lines(round_):
     assert "第三季新項目" in text
 
 
+# The lines with their remarks, in one query; on PostgreSQL it runs on a server-side cursor
+# inside its own transaction, a savepoint here (SAVEPOINT, the query, RELEASE).
+EXPORT_QUERIES = 3 if connection.vendor == "postgresql" else 1
+
+
 def test_export_queries_do_not_grow_with_the_lines(tmp_path, people, round_, django_assert_num_queries):
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(EXPORT_QUERIES):
         csv_text(round_)
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(EXPORT_QUERIES):
         write_return_xlsx(tmp_path / "a.xlsx", round_)
     with at(2026, 12, 1, 9):
         for number in range(20):
@@ -112,9 +118,9 @@ def test_export_queries_do_not_grow_with_the_lines(tmp_path, people, round_, dja
     with at(2027, 1, 5, 9):
         bigger = open_round(quarter="2026Q4")
     assert bigger.line_count > round_.line_count + 15
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(EXPORT_QUERIES):
         csv_text(bigger)
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(EXPORT_QUERIES):
         write_return_xlsx(tmp_path / "b.xlsx", bigger)
 
 
