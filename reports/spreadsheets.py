@@ -7,6 +7,7 @@ mode to a temporary file.
 """
 
 import csv
+import functools
 import io
 import os
 import tempfile
@@ -179,17 +180,23 @@ def excel_serial_to_date(value: float) -> date:
     return EXCEL_EPOCH + timedelta(days=int(value))
 
 
-def _column_index(reference: str) -> int:
+@functools.lru_cache(maxsize=4096)
+def _letters_index(letters: str) -> int:
     index = 0
-    for char in reference:
-        if char.isalpha():
-            index = index * 26 + (ord(char.upper()) - 64)
-        else:
-            break
+    for char in letters.upper():
+        index = index * 26 + (ord(char) - 64)
     return index - 1
 
 
+def _column_index(reference: str) -> int:
+    """0 for "A7", 27 for "AB12"."""
+    return _letters_index(reference.rstrip("0123456789"))
+
+
 def _text_of(element) -> str:
+    first = element.find(f"{NS}t")
+    if first is not None and len(element) == 1:  # plain text, the usual case
+        return first.text or ""
     return "".join(node.text or "" for node in element.iter(f"{NS}t"))
 
 
@@ -234,7 +241,7 @@ def read_xlsx_rows(file, preferred_sheets: tuple[str, ...] = ()):
                 if tag == f"{NS}c":
                     kind = element.get("t")
                     if kind == "inlineStr":
-                        value = _text_of(element)
+                        value = _text_of(element[0]) if len(element) else ""
                     else:
                         node = element.find(f"{NS}v")
                         raw = node.text if node is not None else None

@@ -15,7 +15,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,6 +29,7 @@ from lifecycle.choices import AuditAction
 from lifecycle.models import AuditEvent, ChecklistItem, ChecklistTemplateItem, StagePeriod
 from lifecycle.services import current_template
 from lifecycle.stages import LIFECYCLE_STAGES, SHORT_LABELS, Stage
+from reports.inventory.bulk import insert, insert_rows, reserve_ids
 from reports.inventory.columns import BY_NAME, COLUMNS, Column, choice_values
 from reports.inventory.files import DATA_SHEET
 from reports.spreadsheets import (
@@ -41,6 +42,8 @@ from reports.spreadsheets import (
 
 # Looked up by the checker already; Django would check each again with one query per row.
 FK_FIELDS = ("bd", "vendor", "catalogue_solution", "responsible_officer", "created_by")
+CACHED_KINDS = frozenset({"choice", "stage", "bool", "bd", "vendor", "solution"})
+MODEL_FIELD_NAMES = tuple(field.name for field in Project._meta.concrete_fields if field.name not in ("code",))
 DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 TRUE_WORDS = {"yes", "y", "true", "1", "是", "yes / 是"}
 FALSE_WORDS = {"no", "n", "false", "0", "否", "no / 否"}
@@ -63,14 +66,21 @@ class CheckedFile:
     rows: list[tuple[int, dict]] = field(default_factory=list)  # (row number, values)
     problems: list[Problem] = field(default_factory=list)
     failed: dict[int, set[str]] = field(default_factory=dict)  # row number → fields whose cell was refused
+    projects: dict[int, Project] = field(default_factory=dict)  # row number → the project checked
 
     @property
     def ok(self) -> bool:
         return not self.problems and bool(self.rows)
 
 
+SPACES = re.compile(r"\s+")
+
+
 def _normalise(text) -> str:
-    return re.sub(r"\s+", " ", str(text or "")).strip().casefold().replace("／", "/")
+    value = str(text or "").strip().casefold().replace("／", "/")
+    if "  " in value or "\n" in value or "\t" in value:
+        value = SPACES.sub(" ", value)
+    return value
 
 
 def _heading_lookup() -> dict[str, Column]:
@@ -117,6 +127,22 @@ class Checker:
                 self.vendors[_normalise(vendor.name_zh_hant)] = vendor
         self.solutions = {solution.code.casefold(): solution for solution in CatalogueSolution.objects.all()}
         self.choices = {column.name: _choice_lookup(column) for column in COLUMNS if choice_values(column)}
+        self.seen: dict = {}  # (kind, column, cell) → value: inventories repeat the same labels and codes
+
+    def read(self, raw, column):
+        """The cell's value by the column's kind; a ValueError says what is wrong with it."""
+        if column.kind not in CACHED_KINDS:
+            return getattr(self, column.kind)(raw, column)
+        key = (column.name, raw)
+        found = self.seen.get(key)
+        if found is None:
+            try:
+                found = self.seen[key] = (getattr(self, column.kind)(raw, column), None)
+            except ValueError as error:
+                found = self.seen[key] = (None, error)
+        if found[1] is not None:
+            raise found[1]
+        return found[0]
 
     # Cell readers: return the value, or raise ValueError with the message for the user.
 
@@ -292,7 +318,7 @@ def _check_row(checker: Checker, columns: dict[int, Column], number: int, cells:
                 failed.add(column.name)
             continue
         try:
-            values[column.name] = getattr(checker, column.kind)(raw, column)
+            values[column.name] = checker.read(raw, column)
         except ValueError as error:
             result.problems.append(Problem(number, column.heading, str(error)))
             failed.add(column.name)
@@ -394,8 +420,12 @@ def _check_with_model(values: dict, number: int, user, result: CheckedFile, excl
     """The project form's own rules, on an unsaved project (the looked-up records are attached).
     Fields whose cell was already refused are left out, so each problem is reported once."""
     project = _new_project(values, user, code_placeholder="X")
+    result.projects[number] = project
+    # Fields the file does not fill keep the model's defaults, valid by definition (a model
+    # form, too, cleans only its own fields).
+    unset = [name for name in MODEL_FIELD_NAMES if name not in values]
     try:
-        project.full_clean(exclude=[*FK_FIELDS, *exclude], validate_unique=False, validate_constraints=False)
+        project.full_clean(exclude=[*FK_FIELDS, *exclude, *unset], validate_unique=False, validate_constraints=False)
     except ValidationError as error:
         for name, messages in error.message_dict.items():
             column = BY_NAME.get(name)
@@ -426,60 +456,53 @@ def import_rows(checked: CheckedFile, *, by, file_name: str, sha256: str, batch_
         codes = _codes_for(checked.rows, now.year)
         projects = []
         for (_number, values), code in zip(checked.rows, codes, strict=True):
-            project = _new_project(values, by, code_placeholder=code)
+            project = checked.projects.get(_number) or _new_project(values, by)
+            project.code = code
             project.checklist_template_version = template.version
-            project.stage_entered_at = now
+            project.stage_entered_at = project.created_at = project.updated_at = now
             projects.append(project)
-        Project.objects.bulk_create(projects, batch_size=BATCH)
+        if connection.vendor == "postgresql":
+            for project, pk in zip(projects, reserve_ids(Project, len(projects)), strict=True):
+                project.pk = pk
+            insert(Project, projects, with_ids=True)
+        else:
+            Project.objects.bulk_create(projects, batch_size=BATCH)
         through = Project.project_officers.through
-        through.objects.bulk_create(
+        insert_rows(
+            through,
+            ["project_id", "user_id"],
             [
-                through(project_id=project.pk, user_id=officer.pk)
+                (project.pk, officer.pk)
                 for project, (_n, values) in zip(projects, checked.rows, strict=True)
                 for officer in values["project_officers"]
             ],
-            batch_size=5 * BATCH,
         )
-        StagePeriod.objects.bulk_create(
-            [StagePeriod(project=project, stage=project.stage, entered_at=now) for project in projects],
-            batch_size=5 * BATCH,
+        insert_rows(
+            StagePeriod, ["project_id", "stage", "entered_at", "exit"], [(p.pk, p.stage, now, "") for p in projects]
         )
         items, events = [], []
         for project, (number, _values) in zip(projects, checked.rows, strict=True):
             profile = project.profile
-            applicable = [item for item in items_by_stage[project.stage] if applies_to(item.applies, profile)]
-            items.extend(
-                ChecklistItem(project=project, template_item=item, stage=project.stage, added_at=now)
-                for item in applicable
-            )
+            stage = project.stage
+            applicable = [item for item in items_by_stage[stage] if applies_to(item.applies, profile)]
+            items.extend((project.pk, item.pk, stage, "open", "", now) for item in applicable)
             details = {"code": project.code, "imported": True, "file": file_name, "sha256": sha256, "row": number}
             if batch_id:
                 details["import_batch"] = batch_id
-            if project.stage != Stage.IDENTIFY:
-                details["imported_at_stage"] = project.stage
-            events.append(
-                AuditEvent(
-                    project=project,
-                    actor=by,
-                    action=AuditAction.PROJECT_CREATED,
-                    to_stage=project.stage,
-                    at=now,
-                    reason=_("Imported from %(file)s, row %(row)s.") % {"file": file_name, "row": number},
-                    details=details,
-                )
-            )
-            events.append(
-                AuditEvent(
-                    project=project,
-                    actor=by,
-                    action=AuditAction.CHECKLIST_CREATED,
-                    to_stage=project.stage,
-                    at=now,
-                    details={"items": [item.code for item in applicable]},
-                )
-            )
-        ChecklistItem.objects.bulk_create(items, batch_size=10 * BATCH)
-        AuditEvent.objects.bulk_create(events, batch_size=5 * BATCH)
+            if stage != Stage.IDENTIFY:
+                details["imported_at_stage"] = stage
+            reason = _("Imported from %(file)s, row %(row)s.") % {"file": file_name, "row": number}
+            events.append((project.pk, now, by.pk, AuditAction.PROJECT_CREATED, "", stage, reason, details))
+            checklist = {"items": [item.code for item in applicable]}
+            events.append((project.pk, now, by.pk, AuditAction.CHECKLIST_CREATED, "", stage, "", checklist))
+        insert_rows(
+            ChecklistItem, ["project_id", "template_item_id", "stage", "status", "justification", "added_at"], items
+        )
+        insert_rows(
+            AuditEvent,
+            ["project_id", "at", "actor_id", "action", "from_stage", "to_stage", "reason", "details"],
+            events,
+        )
         portfolio_changed()
     return projects
 
