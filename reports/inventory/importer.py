@@ -29,7 +29,7 @@ from lifecycle.choices import AuditAction
 from lifecycle.models import AuditEvent, ChecklistItem, ChecklistTemplateItem, StagePeriod
 from lifecycle.services import current_template
 from lifecycle.stages import LIFECYCLE_STAGES, SHORT_LABELS, Stage
-from reports.inventory.bulk import insert, insert_rows, reserve_ids
+from reports.bulk import insert, insert_rows, reserve_ids
 from reports.inventory.columns import BY_NAME, COLUMNS, Column, choice_values
 from reports.inventory.files import DATA_SHEET
 from reports.spreadsheets import (

@@ -15,12 +15,13 @@ from adoption.models import OrgUnit
 from adoption.roles import Permission, has_permission
 from adoption.scoping import unit_in_scope
 from lifecycle.errors import ActionRefused
+from reports.bulk import insert_rows
 from reports.models import BDReturn, LineRemark, ReturnAction, ReturnEvent, ReturnLine, ReturnRound, ReturnStatus
 from reports.returns.quarters import Quarter
 from reports.returns.snapshot import quarter_lines
 
 DUE_AFTER_QUARTER_END = timedelta(days=30)
-LINE_BATCH = 2000
+LINE_BATCH = 10_000
 REMARK_MAX_LENGTH = 2000
 
 
@@ -69,7 +70,8 @@ def _freeze(round_: ReturnRound, quarter: Quarter) -> None:
     units = {unit.pk: unit for unit in OrgUnit.objects.all()}
     returns: dict[int, BDReturn] = {}
     counts: dict[int, int] = {}
-    batch: list[ReturnLine] = []
+    columns: list[str] = []
+    batch: list[tuple] = []
     for bd_id, values in quarter_lines(quarter):
         bd_return = returns.get(bd_id)
         if bd_return is None:
@@ -79,12 +81,13 @@ def _freeze(round_: ReturnRound, quarter: Quarter) -> None:
             )
             counts[bd_id] = 0
         counts[bd_id] += 1
-        batch.append(ReturnLine(round=round_, bd_return=bd_return, **values))
+        if not columns:
+            columns = ["round_id", "bd_return_id", *values]
+        batch.append((round_.pk, bd_return.pk, *values.values()))
         if len(batch) >= LINE_BATCH:
-            ReturnLine.objects.bulk_create(batch)
+            insert_rows(ReturnLine, columns, batch)
             batch = []
-    if batch:
-        ReturnLine.objects.bulk_create(batch)
+    insert_rows(ReturnLine, columns, batch)
     for bd_id, bd_return in returns.items():
         bd_return.line_count = counts[bd_id]
         bd_return.save(update_fields=["line_count"])

@@ -1,7 +1,8 @@
 """Inserting many rows: PostgreSQL ``COPY`` where available, ``bulk_create`` elsewhere.
 
-An import of 10,000 projects writes some 150,000 rows (projects, stage periods, checklist
-items, audit rows). Multi-row INSERTs cost seconds of Python per table at that size; COPY,
+Opening a round writes a line per project (100,000 in the benchmark); an import of 10,000
+projects some 150,000 rows (projects, stage periods, checklist items, audit rows).
+Multi-row INSERTs cost seconds of Python per table at that size; COPY,
 fed by psycopg's C adapters, a fraction. Project ids are taken from the sequence first, so
 the rows that refer to them can be written the same way. Each COPY is one query, logged as
 such.
@@ -36,7 +37,8 @@ def insert_rows(model, attnames: list[str], rows: list[tuple]) -> None:
             [model(**dict(zip(attnames, row, strict=True))) for row in rows], batch_size=BULK_CREATE_BATCH
         )
         return
-    fields = [model._meta.get_field(name.removesuffix("_id")) for name in attnames]
+    by_attname = {field.attname: field for field in model._meta.concrete_fields}
+    fields = [by_attname[name] for name in attnames]
     json_fields = [index for index, field in enumerate(fields) if isinstance(field, JSONField)]
     columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
     statement = f"COPY {connection.ops.quote_name(model._meta.db_table)} ({columns}) FROM STDIN"
