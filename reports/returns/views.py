@@ -18,7 +18,7 @@ from reports.models import ReturnLine, ReturnRound
 from reports.returns import services
 from reports.returns.export import export_filename, return_csv_chunks, write_return_xlsx
 from reports.returns.forms import CHANGE_FILTERS, DecisionForm, DueDateForm, LineFilterForm, OpenRoundForm, SubmitForm
-from reports.returns.selectors import round_summary, visible_returns
+from reports.returns.selectors import round_summaries, round_summary, visible_returns
 from reports.spreadsheets import XLSX_CONTENT_TYPE, csv_response, file_response, temporary_path
 
 LINES_PER_PAGE = 50
@@ -67,7 +67,7 @@ def round_list(request):
         ):
             own_returns.setdefault(bd_return.round_id, []).append(bd_return)
     today = timezone.localdate()
-    summaries = {round_.pk: round_summary(round_, today=today) for round_ in rounds} if is_dpo else {}
+    summaries = round_summaries(rounds, today=today) if is_dpo else {}
     return render(
         request,
         "reports/returns/round_list.html",

@@ -195,3 +195,17 @@ def test_the_inventory_download_holds_only_projects_in_scope(client, portfolio, 
     assert "ImmD-" not in content
     assert HEADINGS
     assert io
+
+
+def test_the_rounds_list_queries_do_not_grow_with_the_rounds(client, people, round_, django_assert_num_queries):
+    from reports.returns.services import open_round
+
+    client_for(client, dpo_officer())
+    # session, user, rounds, one summary for all rounds (plus the open-round form's rounds)
+    with django_assert_num_queries(5):
+        assert client.get(reverse("returns:round_list")).status_code == 200
+    with at(2027, 1, 3, 9):
+        open_round(quarter="2026Q4")
+    with django_assert_num_queries(5):
+        page = client.get(reverse("returns:round_list"))
+    assert "2026Q4" in page.content.decode()
