@@ -4,6 +4,8 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from adoption.models import Project
@@ -209,3 +211,28 @@ def test_the_rounds_list_queries_do_not_grow_with_the_rounds(client, people, rou
     with django_assert_num_queries(5):
         page = client.get(reverse("returns:round_list"))
     assert "2026Q4" in page.content.decode()
+
+
+def test_the_round_and_return_pages_queries_do_not_grow_with_the_lines(
+    client, people, round_, django_assert_num_queries
+):
+    from tests.factories import make_project
+
+    client_for(client, dpo_officer())
+    counts = []
+    for quarter, moment in (("2026Q3", None), ("2026Q4", (2027, 1, 3, 9))):
+        if moment:
+            with at(2026, 12, 1, 9):
+                for number in range(12):
+                    make_project(by=people["officer"], code=f"ImmD-2026-{300 + number}")
+            with at(*moment):
+                open_round(quarter=quarter)
+        with CaptureQueriesContext(connection) as round_page:
+            client.get(reverse("returns:round_detail", args=[quarter]))
+        with CaptureQueriesContext(connection) as return_page:
+            client.get(reverse("returns:bd_return", args=[quarter, "ImmD"]))
+        counts.append((len(round_page), len(return_page)))
+    assert counts[0] == counts[1]
+    # session, user, round, its B/D returns, status counts; session, user, return, lines count,
+    # lines with remarks, history
+    assert counts[0] == (5, 6)
