@@ -11,6 +11,10 @@ constant-memory mode for XLSX. Then imports a generated inventory of ``--import-
 
 Targets: CSV ≤ 3× COPY, XLSX ≤ 1.5× xlsxwriter alone, peak RSS ≤ 300 MB for either export,
 import ≤ 10 s in ≤ 50 queries.
+
+Each export and its bound run alternately ``--runs-csv`` / ``--runs-xlsx`` times and the best
+time of each is kept (as ``timeit`` does): on a machine shared with other work, the fastest
+run is the one least disturbed. Peak RSS is the highest of the runs.
 """
 
 import json
@@ -137,7 +141,7 @@ def _inventory_rows(count: int, run: str) -> list[list]:
     return rows
 
 
-def _import(report: Report, rows: int, directory: str) -> None:
+def _import(report: Report, rows: int, directory: str, runs: int) -> None:
     from django.db import connection, transaction
     from django.test.utils import CaptureQueriesContext
 
@@ -156,27 +160,31 @@ def _import(report: Report, rows: int, directory: str) -> None:
     class Rollback(Exception):
         pass
 
-    with CaptureQueriesContext(connection) as queries:
-        try:
-            with transaction.atomic():
-                started = time.perf_counter()
-                with open(path, "rb") as file:
-                    checked = check_file(file, "inventory.xlsx", user)
-                checked_at = time.perf_counter()
-                if checked.problems:
-                    sys.exit(f"the generated inventory has problems: {checked.problems[:5]}")
-                import_rows(checked, by=user, file_name="inventory.xlsx", sha256="benchmark")
-                finished = time.perf_counter()
-                raise Rollback
-        except Rollback:
-            pass
-    report.emit("import_dry_run_s", checked_at - started, "s", rows=rows)
-    report.emit("import_s", finished - started, "s", IMPORT_SECONDS_TARGET, rows=rows)
-    # BEGIN/SAVEPOINT/ROLLBACK of the benchmark's own transaction are not the import's.
-    own = sum(
-        1 for query in queries.captured_queries if query["sql"].split()[0] in ("SAVEPOINT", "ROLLBACK", "RELEASE")
-    )
-    report.emit("import_queries", len(queries.captured_queries) - own, "queries", IMPORT_QUERIES_TARGET, rows=rows)
+    best = None
+    for _run in range(runs):
+        with CaptureQueriesContext(connection) as queries:
+            try:
+                with transaction.atomic():  # rolled back: the benchmark database stays as it was
+                    started = time.perf_counter()
+                    with open(path, "rb") as file:
+                        checked = check_file(file, "inventory.xlsx", user)
+                    checked_at = time.perf_counter()
+                    if checked.problems:
+                        sys.exit(f"the generated inventory has problems: {checked.problems[:5]}")
+                    import_rows(checked, by=user, file_name="inventory.xlsx", sha256="benchmark")
+                    finished = time.perf_counter()
+                    raise Rollback
+            except Rollback:
+                pass
+        # The benchmark's own SAVEPOINT / ROLLBACK TO SAVEPOINT / RELEASE are not the import's.
+        own = sum(
+            1 for query in queries.captured_queries if query["sql"].split()[0] in ("SAVEPOINT", "ROLLBACK", "RELEASE")
+        )
+        run = (finished - started, checked_at - started, len(queries.captured_queries) - own)
+        best = run if best is None or run[0] < best[0] else best
+    report.emit("import_dry_run_s", best[1], "s", rows=rows)
+    report.emit("import_s", best[0], "s", IMPORT_SECONDS_TARGET, rows=rows)
+    report.emit("import_queries", best[2], "queries", IMPORT_QUERIES_TARGET, rows=rows)
 
 
 def main() -> None:
@@ -188,6 +196,9 @@ def main() -> None:
     args = arguments(
         "Quarterly return exports and inventory import",
         import_rows={"type": int, "default": 10_000, "help": "rows of the generated inventory"},
+        runs_csv={"type": int, "default": 3, "help": "runs of the CSV export and of COPY (best kept)"},
+        runs_xlsx={"type": int, "default": 2, "help": "runs of the XLSX export and of its bound (best kept)"},
+        runs_import={"type": int, "default": 2, "help": "runs of the import (best kept)"},
     )
     setup_django()
     require_postgres()
@@ -196,7 +207,14 @@ def main() -> None:
     round_ = _round(report)
     report.emit("return_lines", round_.line_count, "lines", quarter=round_.quarter)
     with tempfile.TemporaryDirectory(prefix="bench-returns-") as directory:
-        results = {kind: _run_child(kind, round_.quarter, directory) for kind in ("copy", "csv", "xlsx-bound", "xlsx")}
+        results = {}
+        for kinds, runs in ((("copy", "csv"), args.runs_csv), (("xlsx-bound", "xlsx"), args.runs_xlsx)):
+            for _run in range(runs):
+                for kind in kinds:
+                    result = _run_child(kind, round_.quarter, directory)
+                    best = results.setdefault(kind, result)
+                    best["seconds"] = min(best["seconds"], result["seconds"])
+                    best["peak_rss_mb"] = max(best["peak_rss_mb"], result["peak_rss_mb"])
         for kind, result in results.items():
             report.emit(f"{kind}_s", result["seconds"], "s", bytes=result["bytes"])
         for kind, result in results.items():
@@ -206,7 +224,7 @@ def main() -> None:
         report.ratio(
             "xlsx_vs_xlsxwriter", results["xlsx"]["seconds"], results["xlsx-bound"]["seconds"], XLSX_RATIO_TARGET
         )
-        _import(report, args.import_rows, directory)
+        _import(report, args.import_rows, directory, args.runs_import)
     report.finish()
 
 
