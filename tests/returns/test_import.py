@@ -269,3 +269,50 @@ def test_the_command_dry_runs_then_imports(tmp_path, capsys):
 def test_dpo_may_import_for_any_bd():
     checked = check([row(**{"B/D code": "FEHD", "Project code": "FEHD-2026-0900"})], dpo_officer())
     assert problems(checked) == []
+
+
+def test_an_xlsx_saved_by_another_program_with_real_dates_and_numbers_imports(tmp_path):
+    from datetime import date
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Sheet1"
+    sheet.append(
+        [
+            "項目代碼",
+            "局／部門代碼",
+            "標題（中文）",
+            "業務負責人",
+            "業務問題",
+            "採用策略",
+            "方案類別",
+            "開始日期",
+            "核准預算（港元）",
+            "Generative AI",
+        ]
+    )
+    sheet.append(
+        [
+            "ImmD-2026-0950",
+            "immd",
+            "智能客服",
+            "助理處長",
+            "查詢量大",
+            "開發專屬的人工智能應用",
+            "chatbot",
+            date(2026, 4, 1),
+            2500000.5,
+            True,
+        ]
+    )
+    path = tmp_path / "from-excel.xlsx"
+    book.save(path)
+    po = officer("ImmD")
+    checked = check_file(path.open("rb"), "from-excel.xlsx", po)
+    assert problems(checked) == []
+    [project] = import_rows(checked, by=po, file_name="from-excel.xlsx", sha256="x")
+    project.refresh_from_db()
+    assert (project.title_zh_hant, project.bd.code, project.strategy) == ("智能客服", "ImmD", "bespoke")
+    assert str(project.start_date) == "2026-04-01"
+    assert str(project.budget_hkd) == "2500000.50"
+    assert project.uses_generative_ai is True
