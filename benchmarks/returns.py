@@ -78,7 +78,12 @@ def _child(kind: str, quarter: str, output: str) -> dict:
                 for data in copy:
                     file.write(data)
         seconds = time.perf_counter() - started
-    return {"seconds": seconds, "peak_rss_mb": peak_rss_mb(), "bytes": Path(output).stat().st_size}
+    return {
+        "seconds": seconds,
+        "cpu_s": time.process_time(),
+        "peak_rss_mb": peak_rss_mb(),
+        "bytes": Path(output).stat().st_size,
+    }
 
 
 def _run_child(kind: str, quarter: str, directory: str) -> dict:
@@ -165,14 +170,14 @@ def _import(report: Report, rows: int, directory: str, runs: int) -> None:
         with CaptureQueriesContext(connection) as queries:
             try:
                 with transaction.atomic():  # rolled back: the benchmark database stays as it was
-                    started = time.perf_counter()
+                    started, cpu_started = time.perf_counter(), time.process_time()
                     with open(path, "rb") as file:
                         checked = check_file(file, "inventory.xlsx", user)
                     checked_at = time.perf_counter()
                     if checked.problems:
                         sys.exit(f"the generated inventory has problems: {checked.problems[:5]}")
                     import_rows(checked, by=user, file_name="inventory.xlsx", sha256="benchmark")
-                    finished = time.perf_counter()
+                    finished, cpu = time.perf_counter(), time.process_time() - cpu_started
                     raise Rollback
             except Rollback:
                 pass
@@ -180,10 +185,10 @@ def _import(report: Report, rows: int, directory: str, runs: int) -> None:
         own = sum(
             1 for query in queries.captured_queries if query["sql"].split()[0] in ("SAVEPOINT", "ROLLBACK", "RELEASE")
         )
-        run = (finished - started, checked_at - started, len(queries.captured_queries) - own)
+        run = (finished - started, checked_at - started, len(queries.captured_queries) - own, cpu)
         best = run if best is None or run[0] < best[0] else best
     report.emit("import_dry_run_s", best[1], "s", rows=rows)
-    report.emit("import_s", best[0], "s", IMPORT_SECONDS_TARGET, rows=rows)
+    report.emit("import_s", best[0], "s", IMPORT_SECONDS_TARGET, rows=rows, process_cpu_s=round(best[3], 2))
     report.emit("import_queries", best[2], "queries", IMPORT_QUERIES_TARGET, rows=rows)
 
 
@@ -213,10 +218,13 @@ def main() -> None:
                 for kind in kinds:
                     result = _run_child(kind, round_.quarter, directory)
                     best = results.setdefault(kind, result)
-                    best["seconds"] = min(best["seconds"], result["seconds"])
+                    if result["seconds"] < best["seconds"]:
+                        best.update(seconds=result["seconds"], cpu_s=result["cpu_s"])
                     best["peak_rss_mb"] = max(best["peak_rss_mb"], result["peak_rss_mb"])
         for kind, result in results.items():
-            report.emit(f"{kind}_s", result["seconds"], "s", bytes=result["bytes"])
+            report.emit(
+                f"{kind}_s", result["seconds"], "s", bytes=result["bytes"], process_cpu_s=round(result["cpu_s"], 2)
+            )
         for kind, result in results.items():
             target = RSS_TARGET_MB if kind in ("csv", "xlsx") else None
             report.emit(f"{kind}_peak_rss_mb", result["peak_rss_mb"], "MB", target)
