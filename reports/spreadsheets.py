@@ -75,6 +75,20 @@ def csv_chunks(headings: list[str], rows):
     yield buffer.getvalue()
 
 
+def csv_line_chunks(headings: list[str], lines):
+    """Like ``csv_chunks``, for lines already written as CSV."""
+    buffer = io.StringIO()
+    buffer.write(BOM)
+    csv.writer(buffer, lineterminator="\r\n").writerow(headings)
+    pending = [buffer.getvalue()]
+    for line in lines:
+        pending.append(line)
+        if len(pending) > CSV_CHUNK_ROWS:
+            yield "".join(pending)
+            pending = []
+    yield "".join(pending)
+
+
 def write_csv(path, headings, rows) -> None:
     with open(path, "w", encoding="utf-8", newline="") as file:
         for chunk in csv_chunks(headings, rows):

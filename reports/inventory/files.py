@@ -6,7 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from reports.inventory.columns import COLUMNS, KIND_HELP, choice_values, inventory_queryset, inventory_resource
-from reports.spreadsheets import XlsxFile, bilingual, csv_chunks
+from reports.resources import iter_csv_lines
+from reports.spreadsheets import XlsxFile, bilingual, csv_line_chunks
 
 DATA_SHEET = "Projects 項目"
 INSTRUCTIONS_SHEET = "Instructions 說明"
@@ -120,4 +121,5 @@ def write_inventory_export_xlsx(path, projects) -> int:
 
 
 def inventory_csv_chunks(projects):
-    return csv_chunks([column.heading for column in COLUMNS], inventory_rows(projects, for_text=True))
+    resource = inventory_resource()
+    return csv_line_chunks(resource.headings(), iter_csv_lines(resource, inventory_queryset(projects)))

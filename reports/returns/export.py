@@ -13,8 +13,8 @@ from django.utils import timezone
 from adoption.choices import AdoptionStrategy, FundingSource, ProcurementRoute, RagStatus, RiskTier, SolutionCategory
 from lifecycle.stages import SHORT_LABELS
 from reports.models import BDReturn, ReturnLine, ReturnRound
-from reports.resources import CellField, FastExportResource, choice, resource_class, text, yes_no
-from reports.spreadsheets import XlsxFile, bilingual, bilingual_choices, csv_chunks
+from reports.resources import CellField, FastExportResource, choice, iter_csv_lines, resource_class, text, yes_no
+from reports.spreadsheets import XlsxFile, bilingual, bilingual_choices, csv_line_chunks
 
 DATE_FIELD_LABELS_EN = {
     "target_identify_date": "Gate 1 target",
@@ -186,7 +186,7 @@ def export_filename(round_: ReturnRound, bd_return: BDReturn | None, extension: 
 def return_csv_chunks(round_: ReturnRound, bd_return: BDReturn | None = None):
     """The CSV, streamed: no timestamp inside, so the same return always gives the same bytes."""
     resource = return_line_resource()
-    return csv_chunks(resource.headings(), resource.iter_rows(return_lines(round_, bd_return), for_text=True))
+    return csv_line_chunks(resource.headings(), iter_csv_lines(resource, return_lines(round_, bd_return)))
 
 
 def _hong_kong(moment: datetime) -> str:
