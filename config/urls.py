@@ -13,5 +13,6 @@ urlpatterns = [
     path("projects/", include("adoption.urls")),
     path("returns/", include("reports.returns.urls")),
     path("import/", include("reports.inventory.urls")),
+    path("", include("lifecycle.urls")),
     path("admin/", admin.site.urls),
 ]
