@@ -2,7 +2,10 @@
 service they are skipped locally and fail in CI (``CI=true``)."""
 
 import os
+import shutil
 import socket
+import subprocess
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -33,6 +36,17 @@ def _missing(item) -> str | None:
     if (item.get_closest_marker("redis") or item.get_closest_marker("celery_worker")) and not _redis_reachable():
         return "needs Redis (set REDIS_URL=redis://…)"
     return None
+
+
+def pytest_configure(config):
+    """Compile the translations when the catalogue is newer than its compiled form (once, not per xdist worker)."""
+    if hasattr(config, "workerinput"):
+        return
+    root = Path(__file__).resolve().parent.parent
+    for po in root.glob("locale/*/LC_MESSAGES/django.po"):
+        mo = po.with_suffix(".mo")
+        if shutil.which("msgfmt") and (not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime):
+            subprocess.run(["msgfmt", "--check", "-o", str(mo), str(po)], check=True)
 
 
 def pytest_runtest_setup(item):
