@@ -14,5 +14,6 @@ urlpatterns = [
     path("returns/", include("reports.returns.urls")),
     path("import/", include("reports.inventory.urls")),
     path("", include("lifecycle.urls")),
+    path("dashboard/", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]
