@@ -11,5 +11,6 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("language/", set_language, name="set_language"),
     path("projects/", include("adoption.urls")),
+    path("reports/", include("reports.runs.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -135,7 +135,7 @@ class ReportRun(models.Model):
         return f"{self.scope_label} {self.period_label} {self.get_format_display()}"
 
     def get_absolute_url(self) -> str:
-        return reverse("reports:run_detail", args=[self.pk])
+        return reverse("report_runs:run_detail", args=[self.pk])
 
     @property
     def is_finished(self) -> bool:

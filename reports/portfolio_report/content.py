@@ -275,7 +275,7 @@ class PortfolioReport:
             .select_related("project", "project__bd")
             .order_by("decided_at", "pk")
         )
-        summary = dict(((stage, status), count) for stage, status, count in _grouped(decided, "stage", "status"))
+        summary = {(stage, status): count for stage, status, count in _grouped(decided, "stage", "status")}
         total = sum(summary.values())
 
         def summary_rows():
