@@ -57,6 +57,9 @@ def portfolio(db):
         hygiene = make_project(
             by=people["officer_fehd"], title_en="Hygiene inspection imagery", title_zh_hant="衞生巡查影像"
         )
+    with time_machine.travel(at(2026, 1, 8), tick=False):
+        screen(visa, people["officer_immd"], generative_ai=True, genai_output_to_public=False)
+        visa.refresh_from_db()
     with time_machine.travel(at(2026, 2, 2), tick=False):
         pass_gate(visa, officer_user=people["officer_immd"], approver_user=people["approver_immd"])
     with time_machine.travel(at(2026, 2, 20), tick=False):
