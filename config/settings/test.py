@@ -21,3 +21,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "unacked_restore_interval": 1,
     "unacked_restore_throttle": 1,
 }
+# Worker tests give their worker and themselves a key prefix of their own, so that nothing else
+# on the same Redis database (another test's worker) sees or restores their messages.
+if os.environ.get("CELERY_REDIS_KEY_PREFIX"):
+    CELERY_BROKER_TRANSPORT_OPTIONS["global_keyprefix"] = os.environ["CELERY_REDIS_KEY_PREFIX"]
