@@ -80,8 +80,24 @@ def start_worker(queue, key_prefix, tmp_path):
     def start(name: str) -> subprocess.Popen:
         log = open(tmp_path / f"{name}.log", "w")  # noqa: SIM115 - closed with the process
         process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "config", "worker", "--queues", queue, "--concurrency", "1"]
-            + ["--hostname", f"{name}@%h", "--without-gossip", "--without-mingle", "--loglevel", "INFO"],
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "config",
+                "worker",
+                "--queues",
+                queue,
+                "--concurrency",
+                "1",
+                "--hostname",
+                f"{name}@%h",
+                "--without-gossip",
+                "--without-mingle",
+                "--loglevel",
+                "INFO",
+            ],
             cwd=ROOT,
             env=env,
             stdout=log,
