@@ -2,6 +2,8 @@
 
 from datetime import timedelta
 from decimal import Decimal
+from functools import reduce
+from operator import or_
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
@@ -179,6 +181,9 @@ class CatalogueSolution(BilingualNameMixin, models.Model):
         return localized(self.description_en, self.description_zh_hant)
 
 
+GATE_DUE_WITHIN_DAYS = 30
+
+
 class ProjectQuerySet(models.QuerySet):
     def restrict(self, user, permission: Permission = Permission.VIEW_PROJECT):
         """The projects ``user`` may ``permission``: the single scoping rule."""
@@ -218,6 +223,14 @@ class ProjectQuerySet(models.QuerySet):
         from lifecycle.models import Incident
 
         return self.filter(Exists(Incident.objects.filter(project=OuterRef("pk"), status="open")))
+
+    def gate_due(self, *, today=None, within_days=GATE_DUE_WITHIN_DAYS):
+        """The target date of the current stage's gate is past or within ``within_days``."""
+        horizon = (today or timezone.localdate()) + timedelta(days=within_days)
+        due = reduce(
+            or_, (Q(stage=stage, **{f"{field}__lte": horizon}) for stage, field in STAGE_TARGET_FIELDS.items())
+        )
+        return self.filter(due).exclude(stage=Stage.DEPLOY_IMPROVE, in_operation_since__isnull=False)
 
 
 def restrict_related(queryset, user, permission: Permission = Permission.VIEW_PROJECT, project_field="project"):

@@ -13,7 +13,7 @@ GOOD_SECRET = "k3v9-" + "x7Qm2pLr8sTn4wZa6yBc1dEf5gHj0kMu3" + "Np9Rq2St6Uv8Wx"
 
 def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     environment = {key: value for key, value in os.environ.items() if key not in {"DJANGO_SETTINGS_MODULE"}}
-    for name in ("DEBUG", "DATABASE_URL", "REDIS_URL", "SECRET_KEY", "ALLOWED_HOSTS"):
+    for name in ("DEBUG", "DATABASE_URL", "REDIS_URL", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE"):
         environment.pop(name, None)
     environment.update(env)
     return subprocess.run(

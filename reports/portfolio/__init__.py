@@ -1,0 +1,31 @@
+"""The one query layer for portfolio figures: the dashboard, portfolio reports and quarterly returns use it.
+
+``portfolio_figures(projects, as_of=..., period=...)`` computes every figure of a scoped and
+filtered project queryset as plain data (``reports.portfolio.figures``), callable without a
+request; ``dashboard_figures`` adds the per-scope cache the dashboard uses.
+"""
+
+from reports.portfolio.compute import QUERIES, portfolio_figures
+from reports.portfolio.figures import (
+    BenefitFigures,
+    Benefits,
+    CycleTime,
+    PortfolioFigures,
+    ProjectLine,
+    QuarterChanges,
+    Unit,
+    UnitFigures,
+)
+
+__all__ = [
+    "QUERIES",
+    "BenefitFigures",
+    "Benefits",
+    "CycleTime",
+    "PortfolioFigures",
+    "ProjectLine",
+    "QuarterChanges",
+    "Unit",
+    "UnitFigures",
+    "portfolio_figures",
+]
