@@ -1,8 +1,9 @@
-"""A report's period: a calendar quarter or any date range, in Hong Kong time.
+"""A report's period: a calendar quarter (``adoption.quarters.Quarter``) or any range of days.
 
-Figures "for a period" stand at the period's end (or now, while it runs); the executive
-summary compares them with the period just before, of the same length (the previous quarter
-for a quarter).
+A ``Period`` offers what the portfolio query layer reads from a quarter (``start``/``end`` as
+moments, ``first_day``/``last_day`` as days), so either kind can be passed to it. Figures
+"for a period" stand at its end (or now, while it runs); the executive summary compares them
+with the period just before, of the same length (the previous quarter for a quarter).
 """
 
 from dataclasses import dataclass
@@ -11,66 +12,72 @@ from datetime import date, datetime, time, timedelta
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from adoption.quarters import Quarter
+from adoption.segments import AsOf
+
 
 @dataclass(frozen=True)
 class Period:
-    start: date
-    end: date  # inclusive
+    first_day: date
+    last_day: date  # inclusive
+
+    @classmethod
+    def of_quarter(cls, quarter: Quarter) -> "Period":
+        return cls(quarter.first_day, quarter.last_day)
 
     @classmethod
     def quarter(cls, year: int, number: int) -> "Period":
-        first = date(year, 3 * number - 2, 1)
-        following = date(year + 1, 1, 1) if number == 4 else date(year, 3 * number + 1, 1)
-        return cls(first, following - timedelta(days=1))
-
-    @classmethod
-    def quarter_containing(cls, day: date) -> "Period":
-        return cls.quarter(day.year, (day.month - 1) // 3 + 1)
+        return cls.of_quarter(Quarter(year, number))
 
     @property
-    def quarter_number(self) -> int | None:
-        """1–4 when the period is exactly a calendar quarter."""
-        candidate = Period.quarter_containing(self.start)
-        return (self.start.month - 1) // 3 + 1 if candidate == self else None
+    def as_quarter(self) -> Quarter | None:
+        """The calendar quarter this period is exactly, if it is one."""
+        quarter = Quarter.containing(self.first_day)
+        return quarter if (quarter.first_day, quarter.last_day) == (self.first_day, self.last_day) else None
 
     @property
     def code(self) -> str:
-        number = self.quarter_number
-        return f"{self.start.year}Q{number}" if number else f"{self.start:%Y%m%d}-{self.end:%Y%m%d}"
+        quarter = self.as_quarter
+        return str(quarter) if quarter else f"{self.first_day:%Y%m%d}-{self.last_day:%Y%m%d}"
 
     @property
     def label(self) -> str:
-        number = self.quarter_number
-        if number:
-            return _("%(year)s Q%(number)s") % {"year": self.start.year, "number": number}
-        return _("%(start)s to %(end)s") % {"start": self.start.isoformat(), "end": self.end.isoformat()}
+        quarter = self.as_quarter
+        if quarter:
+            return quarter.label
+        return _("%(start)s to %(end)s") % {"start": self.first_day.isoformat(), "end": self.last_day.isoformat()}
 
     @property
     def days(self) -> int:
-        return (self.end - self.start).days + 1
+        return (self.last_day - self.first_day).days + 1
+
+    @property
+    def next_quarter_end(self) -> date:
+        """The last day of the quarter after the one the period ends in."""
+        return Quarter.containing(self.last_day).next().last_day
 
     def previous(self) -> "Period":
-        if self.quarter_number:
-            return Period.quarter_containing(self.start - timedelta(days=1))
-        return Period(self.start - timedelta(days=self.days), self.start - timedelta(days=1))
+        quarter = self.as_quarter
+        if quarter:
+            return Period.of_quarter(quarter.previous())
+        return Period(self.first_day - timedelta(days=self.days), self.first_day - timedelta(days=1))
 
     @property
-    def starts_at(self) -> datetime:
-        return timezone.make_aware(datetime.combine(self.start, time.min))
+    def start(self) -> datetime:
+        """The first moment of the period, Hong Kong time."""
+        return timezone.make_aware(datetime.combine(self.first_day, time.min))
 
     @property
-    def ends_at(self) -> datetime:
+    def end(self) -> datetime:
         """The first moment after the period (exclusive)."""
-        return timezone.make_aware(datetime.combine(self.end + timedelta(days=1), time.min))
+        return timezone.make_aware(datetime.combine(self.last_day + timedelta(days=1), time.min))
 
-    def as_of(self, now: datetime | None = None) -> datetime:
+    def as_of(self, now: datetime | None = None) -> AsOf:
         """The moment the period's figures stand at: its end, or now while it runs."""
-        return min(self.ends_at, now or timezone.now())
+        now = now or timezone.now()
+        return AsOf(now, live=True) if self.end > now else AsOf(self.end, live=False)
 
 
-def recent_quarters(count: int, today: date | None = None) -> list[Period]:
+def recent_quarters(count: int) -> list[Period]:
     """The current quarter and the ``count - 1`` before it, newest first."""
-    quarters = [Period.quarter_containing(today or timezone.localdate())]
-    while len(quarters) < count:
-        quarters.append(quarters[-1].previous())
-    return quarters
+    return [Period.of_quarter(quarter) for quarter in reversed(Quarter.current().preceding(count))]

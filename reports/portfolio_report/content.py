@@ -7,22 +7,26 @@ while the workbook has them all; the appendix lists every project in scope in bo
 """
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
 
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from adoption.bilingual import localized
 from adoption.choices import RagStatus, RiskTier
-from adoption.models import OrgUnit, Project
+from adoption.models import Project
 from adoption.roles import Permission
+from adoption.segments import Segment, existing, in_segment
 from lifecycle.choices import IncidentKind, ItemStatus, ReviewStatus, Severity
 from lifecycle.models import ChecklistItem, ChecklistTemplateItem, GateReview, Incident
 from lifecycle.stages import LIFECYCLE_STAGES, SHORT_LABELS, Stage
+from reports import dashboard
 from reports.periods import Period
-from reports.portfolio_report import figures
+from reports.portfolio import PortfolioFigures, portfolio_figures
+from reports.portfolio.compute import _gate_cycle_times, _operation_cycle_time, _stalled_list
 
 PDF_LIST_LIMIT = 40
 ITERATOR_CHUNK = 2000
@@ -42,6 +46,7 @@ class Table:
     rows: Callable[[], Iterable[tuple]]  # called once by each rendering
     total: int | None = None  # rows in full, when the PDF shows only the first PDF_LIST_LIMIT
     empty: str = ""
+    preview: Callable[[], Iterable[tuple]] | None = None  # the PDF's first rows, when cheaper than ``rows``
 
     @property
     def truncated_in_pdf(self) -> bool:
@@ -62,13 +67,6 @@ def stage_label(stage: str) -> str:
     return str(SHORT_LABELS.get(stage, stage))
 
 
-def _choice_label(choices, value) -> str:
-    try:
-        return str(choices(value).label)
-    except ValueError:
-        return value or ""
-
-
 def _days(later, earlier) -> int | None:
     if not later or not earlier:
         return None
@@ -76,7 +74,14 @@ def _days(later, earlier) -> int | None:
 
 
 class PortfolioReport:
-    """The report of one run. Build it inside ``translation.override(run.language)``."""
+    """The report of one run. Build it inside ``translation.override(run.language)``.
+
+    Every figure comes from the portfolio query layer (``reports.portfolio``, the dashboard's):
+    ``portfolio_figures`` at the end of the period and at the end of the period before, and the
+    segments of ``adoption.segments`` for the lists behind them.
+    """
+
+    SECTION_COUNT = 9
 
     def __init__(self, run, *, now=None):
         self.run = run
@@ -84,10 +89,25 @@ class PortfolioReport:
         self.period = Period(run.period_start, run.period_end)
         self.previous = self.period.previous()
         self.as_of = self.period.as_of(self.now)
-        self.previous_as_of = self.previous.as_of(self.now)
-        self.projects = Project.objects.restrict(run.requested_by, Permission.REQUEST_REPORT).filter(
+        self.scoped = Project.objects.restrict(run.requested_by, Permission.REQUEST_REPORT).filter(
             run.scope.project_q()
         )
+        self.projects = existing(self.scoped, self.as_of)  # those registered by the end of the period
+        self._figures: dict[Period, PortfolioFigures] = {}
+
+    def figures(self, period: Period | None = None) -> PortfolioFigures:
+        """The query layer's figures at the end of ``period`` (default: the report's)."""
+        period = period or self.period
+        if period not in self._figures:
+            as_of = period.as_of(self.now)
+            projects = existing(self.scoped, as_of)
+            quarter = period.as_quarter
+            figures = portfolio_figures(projects, as_of=as_of, period=quarter, lists=PDF_LIST_LIMIT)
+            if quarter is None:  # a range of days: cycle times of the gates passed within it
+                cycle_times = [*_gate_cycle_times(projects, period), _operation_cycle_time(projects, period)]
+                figures = replace(figures, period=period, cycle_times=cycle_times)
+            self._figures[period] = figures
+        return self._figures[period]
 
     # The cover.
 
@@ -105,7 +125,7 @@ class PortfolioReport:
 
     @property
     def as_of_label(self) -> str:
-        return timezone.localtime(self.as_of).strftime("%Y-%m-%d %H:%M")
+        return timezone.localtime(self.as_of.moment).strftime("%Y-%m-%d %H:%M")
 
     @property
     def generated_label(self) -> str:
@@ -116,7 +136,7 @@ class PortfolioReport:
         return str(self.run.requested_by)
 
     def project_count(self) -> int:
-        return self.projects.count()
+        return self.figures().total
 
     def sections(self) -> Iterator[Section]:
         """Each section is computed when it is reached, so a caller can report progress between them."""
@@ -133,35 +153,36 @@ class PortfolioReport:
         ):
             yield build()
 
-    SECTION_COUNT = 9
-
     # Sections.
 
     def summary(self) -> Section:
-        now = figures.key_figures_at(self.projects, self.as_of)
-        before = figures.key_figures_at(self.projects, self.previous_as_of)
-        overdue_now = figures.overdue_reviews(self.projects, self.as_of.date()).count()
-        benefits = figures.benefit_totals(self.projects)
-        labels = [
-            ("active", _("Active projects")),
-            ("in_pilot", _("In pilot (test and validate)")),
-            ("in_operation", _("In operation")),
-            ("stalled", _("Stalled")),
-            ("gate_reviews_waiting", _("Gate reviews waiting")),
-            ("open_incidents", _("Open incidents")),
+        now, before = self.figures(), self.figures(self.previous)
+
+        def line(label, value_now, value_before):
+            return (label, value_now, value_before, value_now - value_before)
+
+        rows = [
+            line(_("Active projects"), now.active, before.active),
+            line(_("In pilot (test and validate)"), now.in_pilot, before.in_pilot),
+            line(_("In operation"), now.in_operation, before.in_operation),
+            line(_("Stalled"), now.stalled, before.stalled),
+            line(_("Gate reviews waiting"), now.awaiting_gate_review, before.awaiting_gate_review),
+            line(_("Periodic reviews overdue"), now.periodic_review_overdue, before.periodic_review_overdue),
+            line(_("Open incidents"), now.open_incidents, before.open_incidents),
         ]
-        rows = [(label, now[key], before[key], now[key] - before[key]) for key, label in labels]
-        rows.append((_("Periodic reviews overdue"), overdue_now, None, None))
-        rows += [
-            (_("Expected staff hours saved a year"), benefits["expected_hours"] or 0, None, None),
-            (_("Realised staff hours saved a year"), benefits["realised_hours"] or 0, None, None),
-            (_("Expected cost saved a year (HK$)"), benefits["expected_cost"] or 0, None, None),
-            (_("Realised cost saved a year (HK$)"), benefits["realised_cost"] or 0, None, None),
-        ]
+        for label, name, part in (
+            (_("Expected staff hours saved a year, active projects"), "expected_active", "staff_hours"),
+            (_("Realised staff hours saved a year, projects in operation"), "realised_in_operation", "staff_hours"),
+            (_("Expected cost saved a year (HK$), active projects"), "expected_active", "cost_hkd"),
+            (_("Realised cost saved a year (HK$), projects in operation"), "realised_in_operation", "cost_hkd"),
+        ):
+            rows.append(
+                line(label, getattr(getattr(now.benefits, name), part), getattr(getattr(before.benefits, name), part))
+            )
         table = Table(
             title=_("Key figures"),
             columns=[
-                Column(_("Figure"), width=40),
+                Column(_("Figure"), width=44),
                 Column(_("At the end of %(period)s") % {"period": self.period.label}, "int", 18),
                 Column(_("At the end of %(period)s") % {"period": self.previous.label}, "int", 18),
                 Column(_("Change"), "change", 12),
@@ -174,7 +195,7 @@ class PortfolioReport:
                 "(%(as_of)s) and are compared with the end of the previous period, %(previous)s."
             )
             % {
-                "count": f"{self.project_count():,}",
+                "count": f"{now.total:,}",
                 "scope": self.scope_label,
                 "as_of": self.as_of_label,
                 "previous": self.previous.label,
@@ -183,65 +204,76 @@ class PortfolioReport:
         return Section("summary", _("Executive summary"), _("Summary"), paragraphs, [table])
 
     def pipeline(self) -> Section:
-        counts = figures.pipeline_at(self.projects, self.as_of)
-        stages = [*LIFECYCLE_STAGES, Stage.ON_HOLD]
-        units = {unit.code: unit for unit in OrgUnit.objects.filter(code__in=counts)}
+        figures = self.figures()
+        by, lines = dashboard.pipeline_rows(figures)
+        stages = dashboard.PIPELINE_STAGES
 
         def rows():
-            totals = [0] * len(stages)
-            for code in sorted(counts):
-                values = [counts[code].get(stage, 0) for stage in stages]
-                totals = [a + b for a, b in zip(totals, values, strict=True)]
-                unit = units.get(code)
-                yield (code, unit.name if unit else code, *values, sum(values))
+            for line in lines:
+                yield (line.unit.code, line.unit.name, *(line.by_stage[stage] for stage in stages), line.total)
+            totals = [sum(line.by_stage[stage] for line in lines) for stage in stages]
             yield (_("Total"), "", *totals, sum(totals))
 
-        columns = [Column(_("B/D"), width=10), Column(_("Name"), width=36)]
+        columns = [Column(_("Bureau") if by == "bureau" else _("B/D"), width=10), Column(_("Name"), width=36)]
         columns += [Column(stage_label(stage), "int", 12) for stage in stages]
-        columns.append(Column(_("Total"), "int", 10))
+        columns.append(Column(_("Open projects"), "int", 12))
+        chart = dashboard.pipeline_chart(figures, dashboard.no_links)
         return Section(
             "pipeline",
             _("Pipeline by stage and B/D"),
             _("Pipeline"),
-            [_("Projects in each stage at the end of the period, by B/D.")],
-            [Table(_("Projects by stage and B/D"), columns, rows, empty=_("No projects in scope."))],
+            [chart.summary],
+            [Table(chart.title, columns, rows, empty=_("No projects in scope."))],
+            chart_svg=chart.svg,
         )
 
     def cycle_times(self) -> Section:
-        times = figures.cycle_times(self.projects, self.period.starts_at, self.as_of)
+        figures = self.figures()
 
         def rows():
-            for stage in LIFECYCLE_STAGES:
-                item = times[stage]
-                yield (stage_label(stage), item["count"], item["median"], item["p25"], item["p75"], item["max"])
+            for cycle in figures.cycle_times:
+                yield (
+                    stage_label(cycle.stage),
+                    cycle.count,
+                    cycle.median,
+                    cycle.p25,
+                    cycle.p75,
+                    cycle.p10,
+                    cycle.p90,
+                )
 
         columns = [
             Column(_("Stage"), width=30),
-            Column(_("Stage visits ended"), "int", 14),
+            Column(_("Gates passed"), "int", 14),
             Column(_("Median days"), "decimal", 12),
             Column(_("25th percentile"), "decimal", 12),
             Column(_("75th percentile"), "decimal", 12),
-            Column(_("Longest"), "decimal", 12),
+            Column(_("10th percentile"), "decimal", 12),
+            Column(_("90th percentile"), "decimal", 12),
         ]
-        paragraphs = [_("Time spent in each stage by the projects that left it during the period, in days.")]
+        chart = dashboard.cycle_time_chart(figures, dashboard.no_links)
         return Section(
-            "cycle_times", _("Cycle times"), _("Cycle times"), paragraphs, [Table(_("Days in stage"), columns, rows)]
+            "cycle_times",
+            _("Cycle times"),
+            _("Cycle times"),
+            [chart.summary],
+            [Table(_("Days in stage"), columns, rows)],
+            chart_svg=chart.svg,
         )
 
     def stalled(self) -> Section:
-        stalled = figures.stalled(self.projects, self.as_of).select_related("bd").order_by("stage_entered_at", "code")
-        total = stalled.count()
-        as_of = self.as_of
+        figures = self.figures()
+        as_of = self.as_of.moment
 
-        def rows():
-            for project in stalled.iterator(chunk_size=ITERATOR_CHUNK):
+        def lines(found):
+            for line in found:
                 yield (
-                    project.code,
-                    project.title,
-                    project.bd.code,
-                    stage_label(project.stage),
-                    timezone.localtime(project.stage_entered_at).date(),
-                    _days(as_of, project.stage_entered_at),
+                    line.code,
+                    line.title,
+                    line.bd_code,
+                    stage_label(line.stage),
+                    timezone.localtime(line.since).date(),
+                    _days(as_of, line.since),
                 )
 
         columns = [
@@ -254,23 +286,25 @@ class PortfolioReport:
         ]
         paragraphs = [
             _("%(count)s projects have been in their current stage for longer than the threshold, longest first.")
-            % {"count": f"{total:,}"}
+            % {"count": f"{figures.stalled:,}"}
         ]
-        return Section(
-            "stalled",
+        table = Table(
             _("Stalled projects"),
-            _("Stalled"),
-            paragraphs,
-            [Table(_("Stalled projects"), columns, rows, total, _("No project is stalled."))],
+            columns,
+            rows=lambda: lines(_stalled_list(self.projects, self.as_of, None)),
+            total=figures.stalled,
+            empty=_("No project is stalled."),
+            preview=lambda: lines(figures.stalled_list),
         )
+        return Section("stalled", _("Stalled projects"), _("Stalled"), paragraphs, [table])
 
     def gate_reviews(self) -> Section:
         decided = (
             GateReview.objects.filter(
-                project__in=self.projects.values("pk"),
+                project__in=self.projects,
                 status__in=[ReviewStatus.APPROVED, ReviewStatus.RETURNED],
-                decided_at__gte=self.period.starts_at,
-                decided_at__lt=self.period.ends_at,
+                decided_at__gte=self.period.start,
+                decided_at__lt=min(self.period.end, self.as_of.moment),
             )
             .select_related("project", "project__bd")
             .order_by("decided_at", "pk")
@@ -333,16 +367,17 @@ class PortfolioReport:
         )
 
     def tiers_and_safeguards(self) -> Section:
-        mix = {
-            (tier, genai): count
-            for tier, genai, count in _grouped(self.projects.active(), "risk_tier", "uses_generative_ai")
-        }
+        figures = self.figures()
+        active = in_segment(self.projects, Segment.ACTIVE, self.as_of)
+        with_genai = dict(
+            active.filter(uses_generative_ai=True).values_list("risk_tier").annotate(n=Count("pk")).order_by()
+        )
 
         def tier_rows():
             for tier in RiskTier:
-                genai = mix.get((tier.value, True), 0)
-                other = mix.get((tier.value, False), 0)
-                yield (str(tier.label), genai, other, genai + other)
+                total = figures.tier_mix.get(tier.value, 0)
+                genai = with_genai.get(tier.value, 0)
+                yield (str(tier.label), genai, total - genai, total)
 
         flags = [("genai", _("Generative AI")), ("pd", _("Personal data")), ("t2plus", _("Tier limited or above"))]
         by_flag = {flag: [] for flag, _label in flags}
@@ -350,18 +385,19 @@ class PortfolioReport:
             for flag in by_flag:
                 if flag in (applies or []):
                     by_flag[flag].append(pk)
-        items = ChecklistItem.objects.filter(project__in=self.projects.active().values("pk")).exclude(
-            status=ItemStatus.NOT_APPLICABLE
-        )
+        items = ChecklistItem.objects.filter(project__in=active).exclude(status=ItemStatus.NOT_APPLICABLE)
         safeguards = []
         for flag, label in flags:
             counts = dict(
-                items.filter(template_item_id__in=by_flag[flag]).values_list("status").annotate(n=_count()).order_by()
+                items.filter(template_item_id__in=by_flag[flag])
+                .values_list("status")
+                .annotate(n=Count("pk"))
+                .order_by()
             )
             applicable = sum(counts.values())
             done = counts.get(ItemStatus.DONE, 0)
             safeguards.append((str(label), applicable, done, done / applicable if applicable else None))
-
+        chart = next(chart for chart in dashboard.mix_charts(figures, dashboard.no_links) if chart.id == "tier")
         return Section(
             "tiers",
             _("Risk tiers, generative AI and safeguards"),
@@ -395,15 +431,22 @@ class PortfolioReport:
                     lambda: safeguards,
                 ),
             ],
+            chart_svg=chart.svg,
         )
 
     def incidents(self) -> Section:
-        in_scope = Incident.objects.filter(project__in=self.projects.values("pk"))
-        opened = in_scope.filter(opened_at__gte=self.period.starts_at, opened_at__lt=self.period.ends_at)
+        figures = self.figures()
+        opened = Incident.objects.filter(
+            project__in=self.projects, opened_at__gte=self.period.start, opened_at__lt=self.as_of.moment
+        )
         counts = {(kind, severity): n for kind, severity, n in _grouped(opened, "kind", "severity")}
-        open_at_end = figures.key_figures_at(self.projects, self.as_of)["open_incidents"]
         listed = opened.select_related("project", "project__bd").order_by("opened_at", "pk")
         total = sum(counts.values())
+
+        def open_rows():
+            for severity in dashboard.SEVERITIES:
+                yield (str(Severity(severity).label), figures.open_incidents_by_severity.get(severity, 0))
+            yield (_("Total"), figures.open_incidents)
 
         def summary_rows():
             for kind in IncidentKind:
@@ -429,9 +472,14 @@ class PortfolioReport:
             _("Incidents"),
             [
                 _("%(opened)s incidents were opened in the period; %(open)s were open at its end.")
-                % {"opened": f"{total:,}", "open": f"{open_at_end:,}"}
+                % {"opened": f"{total:,}", "open": f"{figures.open_incidents:,}"}
             ],
             [
+                Table(
+                    _("Incidents open at the end of the period, by severity"),
+                    [Column(_("Severity"), width=24), Column(_("Open incidents"), "int", 14)],
+                    open_rows,
+                ),
                 Table(
                     _("Incidents opened, by kind and severity"),
                     [Column(_("Kind"), width=24)]
@@ -459,26 +507,31 @@ class PortfolioReport:
         )
 
     def periodic_reviews(self) -> Section:
-        today = self.as_of.date()
-        due = (
-            self.projects.in_operation()
-            .filter(next_periodic_review_due__lte=self.period.end)
+        """Systems in operation at the end of the period whose review is overdue then (the query layer's
+        segment) or falls due by the end of the next quarter (by the review date recorded now)."""
+        figures = self.figures()
+        day = self.as_of.day
+        horizon = self.period.next_quarter_end
+        overdue = in_segment(self.projects, Segment.PERIODIC_REVIEW_OVERDUE, self.as_of)
+        listed = (
+            in_segment(self.projects, Segment.IN_OPERATION, self.as_of)
+            .filter(Q(pk__in=overdue.values("pk")) | Q(next_periodic_review_due__lte=horizon))
+            .annotate(is_overdue=ExpressionWrapper(Q(pk__in=overdue.values("pk")), output_field=BooleanField()))
             .select_related("bd")
-            .order_by("next_periodic_review_due", "code")
+            .order_by("-is_overdue", "next_periodic_review_due", "code")
         )
-        total = due.count()
-        overdue = figures.overdue_reviews(self.projects, today).count()
+        total = listed.count()
 
         def rows():
-            for project in due.iterator(chunk_size=ITERATOR_CHUNK):
-                late = project.next_periodic_review_due < today
+            for project in listed.iterator(chunk_size=ITERATOR_CHUNK):
+                due = project.next_periodic_review_due
                 yield (
                     project.code,
                     project.title,
                     project.bd.code,
-                    project.next_periodic_review_due,
-                    _("Overdue") if late else _("Due"),
-                    (today - project.next_periodic_review_due).days if late else None,
+                    due,
+                    _("Overdue") if project.is_overdue else _("Due"),
+                    (day - due).days if project.is_overdue and due and due < day else None,
                 )
 
         return Section(
@@ -487,14 +540,14 @@ class PortfolioReport:
             _("Periodic reviews"),
             [
                 _(
-                    "%(due)s systems in operation have a periodic review due by the end of the period; "
-                    "%(overdue)s are overdue."
+                    "%(overdue)s systems in operation had a periodic review overdue at the end of the period; "
+                    "%(listed)s are overdue or due by %(horizon)s."
                 )
-                % {"due": f"{total:,}", "overdue": f"{overdue:,}"}
+                % {"overdue": f"{figures.periodic_review_overdue:,}", "listed": f"{total:,}", "horizon": horizon}
             ],
             [
                 Table(
-                    _("Periodic reviews due"),
+                    _("Periodic reviews due and overdue"),
                     [
                         Column(_("Project code"), width=18),
                         Column(_("Title"), width=48),
@@ -511,44 +564,69 @@ class PortfolioReport:
         )
 
     def benefits(self) -> Section:
-        from django.db.models import Sum
-
-        sums = (
-            self.projects.values("bd__code", "bd__name_en", "bd__name_zh_hant")
-            .annotate(
-                expected_hours=Sum("expected_staff_hours_per_year"),
-                realised_hours=Sum("realised_staff_hours_per_year"),
-                expected_cost=Sum("expected_cost_saving_hkd_per_year"),
-                realised_cost=Sum("realised_cost_saving_hkd_per_year"),
+        """By B/D, with the query layer's definitions: expected benefits of the active projects,
+        expected and realised benefits of the projects in operation; the totals are its figures."""
+        figures = self.figures()
+        active = in_segment(self.projects, Segment.ACTIVE, self.as_of)
+        operating = in_segment(self.projects, Segment.IN_OPERATION, self.as_of)
+        lines: dict[str, dict] = {}
+        for queryset, fields in (
+            (
+                active,
+                {
+                    "expected_hours": "expected_staff_hours_per_year",
+                    "expected_cost": "expected_cost_saving_hkd_per_year",
+                },
+            ),
+            (
+                operating,
+                {
+                    "realised_hours": "realised_staff_hours_per_year",
+                    "realised_cost": "realised_cost_saving_hkd_per_year",
+                },
+            ),
+        ):
+            sums = queryset.values("bd__code", "bd__name_en", "bd__name_zh_hant").annotate(
+                **{key: Sum(field) for key, field in fields.items()}
             )
-            .order_by("bd__code")
-        )
-        totals = figures.benefit_totals(self.projects)
+            for row in sums.order_by():
+                line = lines.setdefault(
+                    row["bd__code"], {"name": localized(row["bd__name_en"], row["bd__name_zh_hant"])}
+                )
+                line.update({key: row[key] or 0 for key in fields})
+        benefits = figures.benefits
 
         def rows():
-            for line in sums:
+            for code in sorted(lines):
+                line = lines[code]
                 yield (
-                    line["bd__code"],
-                    localized(line["bd__name_en"], line["bd__name_zh_hant"]),
-                    line["expected_hours"] or 0,
-                    line["realised_hours"] or 0,
-                    line["expected_cost"] or 0,
-                    line["realised_cost"] or 0,
+                    code,
+                    line["name"],
+                    line.get("expected_hours", 0),
+                    line.get("realised_hours", 0),
+                    line.get("expected_cost", Decimal(0)),
+                    line.get("realised_cost", Decimal(0)),
                 )
             yield (
                 _("Total"),
                 "",
-                totals["expected_hours"] or 0,
-                totals["realised_hours"] or 0,
-                totals["expected_cost"] or 0,
-                totals["realised_cost"] or 0,
+                benefits.expected_active.staff_hours,
+                benefits.realised_in_operation.staff_hours,
+                benefits.expected_active.cost_hkd,
+                benefits.realised_in_operation.cost_hkd,
             )
 
         return Section(
             "benefits",
             _("Expected and realised benefits"),
             _("Benefits"),
-            [_("Annual benefits the projects expect, and those realised by systems in operation, by B/D.")],
+            [
+                _(
+                    "Annual benefits the active projects expect, and those realised by the systems in operation "
+                    "(%(reporting)s of %(operating)s have reported them), by B/D."
+                )
+                % {"reporting": benefits.in_operation_reporting, "operating": figures.in_operation}
+            ],
             [
                 Table(
                     _("Benefits by B/D"),
@@ -613,15 +691,5 @@ class PortfolioReport:
             )
 
 
-def _count():
-    from django.db.models import Count
-
-    return Count("pk")
-
-
 def _grouped(queryset, *fields) -> list[tuple]:
-    return list(queryset.values_list(*fields).annotate(n=_count()).order_by())
-
-
-def today_in_hong_kong() -> date:
-    return timezone.localdate()
+    return list(queryset.values_list(*fields).annotate(n=Count("pk")).order_by())

@@ -17,7 +17,7 @@ def _preview(section):
     tables = []
     for table in section.tables:
         rows = []
-        for row in table.rows():
+        for row in (table.preview or table.rows)():
             rows.append(
                 [
                     {"text": as_text(value, column.kind), "kind": column.kind}

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from adoption.quarters import Quarter, QuarterError
 from reports.models import ReportFormat, ReportLanguage
 from reports.periods import Period, recent_quarters
 from reports.scopes import ReportScope, scope_choices
@@ -58,12 +59,10 @@ class ReportRequestForm(forms.Form):
         data = super().clean()
         kind = data.get("period_kind")
         if kind == PeriodKind.QUARTER:
-            code = data.get("quarter") or ""
-            year, _sep, number = code.partition("Q")
-            if not (year.isdigit() and number in {"1", "2", "3", "4"}):
+            try:
+                data["period"] = Period.of_quarter(Quarter.parse(data.get("quarter") or ""))
+            except QuarterError:
                 self.add_error("quarter", _("Choose a quarter."))
-            else:
-                data["period"] = Period.quarter(int(year), int(number))
         elif kind == PeriodKind.RANGE:
             start, end = data.get("period_start"), data.get("period_end")
             if not start:

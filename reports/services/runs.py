@@ -19,6 +19,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from adoption.quarters import Quarter
 from adoption.roles import Permission, has_permission
 from lifecycle.errors import ActionRefused
 from reports.models import ReportFormat, ReportLanguage, ReportRun, RunStatus
@@ -60,11 +61,11 @@ def _check_request(*, by, scope: ReportScope, period: Period, format: str, langu
         raise ActionRefused(_("Choose PDF or Excel workbook."), field="format")
     if language not in ReportLanguage.values:
         raise ActionRefused(_("Choose English or Traditional Chinese."), field="language")
-    if period.end < period.start:
+    if period.last_day < period.first_day:
         raise ActionRefused(_("The period cannot end before it starts."), field="period_end")
-    if period.start < EARLIEST_PERIOD_START:
+    if period.first_day < EARLIEST_PERIOD_START:
         raise ActionRefused(_("The period cannot start before 2015."), field="period_start")
-    if period.start > timezone.localdate():
+    if period.first_day > timezone.localdate():
         raise ActionRefused(_("The period has not started yet: choose one that has."), field="period_start")
     if period.days > LONGEST_PERIOD_DAYS:
         raise ActionRefused(_("Choose a period of at most five years."), field="period_end")
@@ -102,8 +103,8 @@ def request_report(
             schedule_name=schedule_name,
             scope_level=scope.level,
             scope_unit=scope.unit,
-            period_start=period.start,
-            period_end=period.end,
+            period_start=period.first_day,
+            period_end=period.last_day,
             format=format,
             language=language,
         )
@@ -125,7 +126,7 @@ def request_scheduled_report(
     from adoption.models import User
 
     today = today or timezone.localdate()
-    period = Period.quarter_containing(today).previous()
+    period = Period.of_quarter(Quarter.containing(today).previous())
     owner = User.objects.get(username=requested_by) if requested_by else scheduler_user()
     try:
         report_scope = ReportScope.parse(scope)

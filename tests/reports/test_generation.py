@@ -23,8 +23,8 @@ def make_run(by, scope, *, format, language, period=Q1_2026) -> ReportRun:
         requested_by=by,
         scope_level=scope.level,
         scope_unit=scope.unit,
-        period_start=period.start,
-        period_end=period.end,
+        period_start=period.first_day,
+        period_end=period.last_day,
         format=format,
         language=language,
     )

@@ -62,7 +62,7 @@ class TestRequest:
                 language="en",
                 today=timezone.localdate().replace(year=2026, month=4, day=1),
             )
-        assert (run.period_start, run.period_end) == (Q1_2026.start, Q1_2026.end)
+        assert (run.period_start, run.period_end) == (Q1_2026.first_day, Q1_2026.last_day)
         assert run.requested_by.username == settings.TRACKER_REPORT_SCHEDULER_USERNAME
         assert not run.requested_by.has_usable_password()
         assert run.schedule_name == "Quarterly portfolio report: SB"
