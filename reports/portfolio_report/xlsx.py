@@ -72,9 +72,11 @@ class WorkbookWriter:
                 sheet.freeze_panes(row + 1, 0)
             row += 1
             written = 0
+            writers = [self._writer(sheet, column.kind) for column in table.columns]
             for values in table.rows():
-                for col, (value, column) in enumerate(zip(values, table.columns, strict=True)):
-                    self._write(sheet, row, col, value, column.kind)
+                for col, (value, write) in enumerate(zip(values, writers, strict=True)):
+                    if value is not None and value != "":
+                        write(row, col, value)
                 row += 1
                 written += 1
             if not written and table.empty:
@@ -83,22 +85,29 @@ class WorkbookWriter:
         for col, width in widths.items():
             sheet.set_column(col, col, width)
 
-    def _write(self, sheet, row: int, col: int, value, kind: str) -> None:
-        if value is None or value == "":
-            return
-        if isinstance(value, bool):
-            sheet.write_boolean(row, col, value)
-        elif isinstance(value, datetime):
-            sheet.write_datetime(row, col, timezone.localtime(value).replace(tzinfo=None), self.formats["date"])
-        elif isinstance(value, date):
-            sheet.write_datetime(row, col, datetime(value.year, value.month, value.day), self.formats["date"])
-        elif isinstance(value, int | float | Decimal):
-            sheet.write_number(row, col, float(value), self.formats.get(kind, self.formats["decimal"]))
-        else:
-            text = str(value)
-            if text.startswith(FORMULA_STARTS):
-                text = "'" + text
-            sheet.write_string(row, col, text, self.formats["text"])
+    def _writer(self, sheet, kind: str):
+        """A function writing one value of a column of this kind as a real cell (looked up once per column)."""
+        number_format = self.formats.get(kind, self.formats["decimal"])
+        date_format = self.formats["date"]
+        text_format = self.formats["text"]
+
+        def write(row: int, col: int, value) -> None:
+            if isinstance(value, str):
+                if value.startswith(FORMULA_STARTS):
+                    value = "'" + value
+                sheet.write_string(row, col, value, text_format)
+            elif isinstance(value, bool):
+                sheet.write_boolean(row, col, value)
+            elif isinstance(value, datetime):
+                sheet.write_datetime(row, col, timezone.localtime(value).replace(tzinfo=None), date_format)
+            elif isinstance(value, date):
+                sheet.write_datetime(row, col, datetime(value.year, value.month, value.day), date_format)
+            elif isinstance(value, int | float | Decimal):
+                sheet.write_number(row, col, float(value), number_format)
+            else:
+                sheet.write_string(row, col, str(value), text_format)
+
+        return write
 
 
 def render_xlsx(report: PortfolioReport, target, *, progress) -> None:

@@ -17,6 +17,7 @@ from reports.portfolio_report.content import PortfolioReport
 from reports.services.runs import ClaimOutcome, RunTakenOver, claim_run, fail_run, finish_run, record_progress
 
 logger = logging.getLogger(__name__)
+HEARTBEAT_SECONDS = 10  # well inside TRACKER_REPORT_LEASE_SECONDS
 
 
 def _sha256(path) -> tuple[str, int]:
@@ -44,8 +45,15 @@ def generate_report(*, run_id: int) -> str:
     handle, path = tempfile.mkstemp(prefix=f"report-{run.pk}-", suffix=f".{run.format}")
     os.close(handle)
 
+    last = {"percent": -1, "at": 0.0}
+
     def progress(fraction: float, note: str) -> None:
-        record_progress(run, round(fraction * 100), str(note))
+        """Progress and heartbeat: written when the percentage moves, or every few seconds at least."""
+        percent = round(fraction * 100)
+        if percent == last["percent"] and time.monotonic() - last["at"] < HEARTBEAT_SECONDS:
+            return
+        record_progress(run, percent, str(note))
+        last.update(percent=percent, at=time.monotonic())
         if pause:
             time.sleep(pause)  # tests only: gives a worker test time to kill a run mid-way
 
