@@ -12,7 +12,7 @@ from datetime import date, datetime, time, timedelta
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-QUARTER_PATTERN = re.compile(r"^\s*(\d{4})\s*-?\s*[Qq]\s*([1-4])\s*$")
+QUARTER_PATTERN = re.compile(r"\s*(\d{4})\s*-?\s*[Qq]\s*([1-4])\s*")
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
@@ -28,7 +28,7 @@ class Quarter:
     @classmethod
     def parse(cls, value: str) -> "Quarter":
         """``2026Q3``; ``2026-Q3`` and ``2026q3`` are accepted too."""
-        match = QUARTER_PATTERN.match(value or "")
+        match = QUARTER_PATTERN.fullmatch(value or "")
         if not match:
             raise QuarterError(_("Give a quarter as year and quarter number, e.g. 2026Q3."))
         year, number = int(match[1]), int(match[2])

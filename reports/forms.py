@@ -34,6 +34,21 @@ class ReuseForm(forms.Form):
             raise forms.ValidationError(_("Choose one of a catalogue solution, a category or a vendor."))
         return cleaned
 
+    def options(self) -> list[tuple]:
+        """(bound field, [(value, label), ...]) per field: one query for each list of names."""
+        lists = {
+            "solution": [
+                (solution.code, f"{solution.code} {solution.name}")
+                for solution in CatalogueSolution.objects.order_by("code").only("code", "name_en", "name_zh_hant")
+            ],
+            "category": list(SolutionCategory.choices),
+            "vendor": [
+                (str(vendor.pk), vendor.name)
+                for vendor in Vendor.objects.order_by("name_en").only("pk", "name_en", "name_zh_hant")
+            ],
+        }
+        return [(self[name], lists[name]) for name in ("solution", "category", "vendor")]
+
     def subject(self) -> Subject | None:
         data = self.cleaned_data
         if data.get("solution"):

@@ -59,7 +59,7 @@ def reuse(request):
     _require_dashboard(request.user)
     form = ReuseForm(request.GET or None)
     subject = form.subject() if form.is_valid() else None
-    context = {"form": form, "subject": subject}
+    context = {"form": form, "subject": subject, "options": form.options()}
     if subject is not None:
         context["reuse"] = reuse_of(user=request.user, subject=subject)
         context["stages"] = [(stage, SHORT_LABELS[stage]) for stage in Stage.values]

@@ -7,7 +7,7 @@ from reports.models import ReportRun, RunStatus
 from reports.scopes import ReportScope
 from tests.browser.conftest import assert_accessible, sign_in, switch_language
 from tests.factories import dpo_officer, make_project, management, officer, unit
-from tests.reports.test_generation import Q1_2026, make_run
+from tests.report_runs.test_generation import Q1_2026, make_run
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -8,7 +8,7 @@ from adoption.choices import ScopeLevel
 from reports.models import ReportRun, RunStatus
 from reports.scopes import ReportScope
 from tests.factories import PASSWORD, UserFactory, approver, dpo_officer, management, officer, unit
-from tests.reports.test_generation import make_run
+from tests.report_runs.test_generation import make_run
 
 pytestmark = pytest.mark.django_db
 

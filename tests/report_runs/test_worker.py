@@ -20,7 +20,7 @@ from django.utils import timezone
 from reports.models import ReportRun, RunStatus
 from reports.scopes import ReportScope
 from reports.services import request_report
-from tests.reports.test_generation import Q1_2026, make_run
+from tests.report_runs.test_generation import Q1_2026, make_run
 
 pytestmark = [pytest.mark.postgres, pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
 

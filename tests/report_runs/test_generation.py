@@ -12,7 +12,7 @@ from reports.periods import Period
 from reports.scopes import ReportScope
 from reports.services import generate_report
 from tests.factories import unit
-from tests.reports.conftest import at
+from tests.report_runs.conftest import at
 
 Q1_2026 = Period.quarter(2026, 1)
 

@@ -20,7 +20,7 @@ from reports.scopes import ReportScope
 from reports.services import ReportNotQueued, generate_report, request_report, sweep_stuck_runs
 from reports.services.runs import ClaimOutcome, RunTakenOver, claim_run, record_progress, request_scheduled_report
 from tests.factories import PASSWORD, dpo_officer, management, officer, unit
-from tests.reports.test_generation import Q1_2026, make_run
+from tests.report_runs.test_generation import Q1_2026, make_run
 
 
 def stored_files(run) -> list[Path]:
