@@ -196,3 +196,41 @@ def test_the_nav_links_to_reports_for_holders_of_request_report(client):
     client.logout()
     login(client, UserFactory(role="", org_unit=None))
     assert reverse("report_runs:run_list") not in client.get(reverse("adoption:project_list")).text
+
+
+class TestSchedules:
+    """seed_reference_data's quarterly schedules, editable by DPO officers in the admin."""
+
+    def test_default_schedules_exist_and_run_as_the_scheduler(self, django_capture_on_commit_callbacks):
+        import json
+
+        from django.conf import settings
+        from django_celery_beat.models import PeriodicTask
+
+        from reports.tasks import generate_scheduled_report
+
+        tasks = {task.name: task for task in PeriodicTask.objects.filter(task="reports.tasks.generate_scheduled_report")}
+        assert "Quarterly portfolio report: all B/Ds" in tasks
+        assert "Quarterly portfolio report: SB" in tasks
+        assert tasks["Quarterly portfolio report: SB"].crontab.month_of_year == "1,4,7,10"
+        kwargs = json.loads(tasks["Quarterly portfolio report: SB"].kwargs)
+        assert kwargs["scope"] == "tree:SB"
+        assert PeriodicTask.objects.filter(task="reports.tasks.sweep_stuck_reports").exists()
+        with django_capture_on_commit_callbacks(execute=False):
+            run_id = generate_scheduled_report.apply(kwargs=kwargs).get()
+        run = ReportRun.objects.get(pk=run_id)
+        assert run.requested_by.username == settings.TRACKER_REPORT_SCHEDULER_USERNAME
+        assert run.schedule_name == "Quarterly portfolio report: SB"
+        assert run.scope_unit.code == "SB"
+
+    def test_dpo_officers_edit_schedules_in_the_admin(self, client):
+        from django_celery_beat.models import PeriodicTask
+
+        task = PeriodicTask.objects.get(name="Quarterly portfolio report: all B/Ds")
+        login(client, dpo_officer(is_staff=True))
+        assert client.get(reverse("admin:django_celery_beat_periodictask_changelist")).status_code == 200
+        assert client.get(reverse("admin:django_celery_beat_periodictask_change", args=[task.pk])).status_code == 200
+        assert client.get(reverse("admin:django_celery_beat_crontabschedule_changelist")).status_code == 200
+        client.logout()
+        login(client, management(None, ScopeLevel.ALL, is_staff=True))
+        assert client.get(reverse("admin:django_celery_beat_periodictask_changelist")).status_code == 403
