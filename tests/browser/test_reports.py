@@ -59,13 +59,17 @@ def test_management_requests_a_report_and_downloads_it(page, tmp_path):
 def test_the_run_page_follows_progress_until_ready(page):
     user = dpo_officer()
     run = make_run(user, ReportScope.tree(unit("SB")), format="pdf", language="zh-hant", period=Q1_2026)
-    ReportRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING, progress=35, stage_note="Cycle times", attempt=1)
+    ReportRun.objects.filter(pk=run.pk).update(
+        status=RunStatus.RUNNING, progress=35, stage_note="Cycle times", attempt=1
+    )
     sign_in(page, user)
     page.goto(run.get_absolute_url())
     assert page.locator("#run-progress").get_attribute("value") == "35"
     assert_accessible(page)
     ReportRun.objects.filter(pk=run.pk).update(progress=80)
-    page.wait_for_function("document.querySelector('#run-progress') && document.querySelector('#run-progress').value == 80")
+    page.wait_for_function(
+        "document.querySelector('#run-progress') && document.querySelector('#run-progress').value == 80"
+    )
     ReportRun.objects.filter(pk=run.pk).update(status=RunStatus.FAILED, error_message="The worker stopped.")
     page.get_by_text("The worker stopped.").wait_for()
     assert page.locator("[hx-trigger]").count() == 0  # polling has stopped

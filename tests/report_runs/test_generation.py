@@ -1,5 +1,7 @@
 """Both formats, both languages, generated for the known portfolio and read back."""
 
+import os
+import shutil
 import subprocess
 from datetime import date
 
@@ -39,6 +41,15 @@ def generated(run) -> ReportRun:
     return run
 
 
+@pytest.fixture
+def poppler():
+    """pdftotext and pdffonts (poppler-utils), which `make test` installs."""
+    if not (shutil.which("pdftotext") and shutil.which("pdffonts")):
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("poppler-utils (pdftotext, pdffonts) is required in CI; `make test` installs it.")
+        pytest.skip("needs poppler-utils (apt-get install poppler-utils)")
+
+
 def pdf_text(run, tmp_path) -> str:
     path = tmp_path / "report.pdf"
     with default_storage.open(run.file.name, "rb") as stored:
@@ -69,7 +80,7 @@ def find_row(sheet, first_cell) -> tuple:
     raise AssertionError(f"no row starting with {first_cell!r} in {sheet.title}")
 
 
-def test_pdf_in_english_for_a_bureau(portfolio, tmp_path):
+def test_pdf_in_english_for_a_bureau(portfolio, tmp_path, poppler):
     sb = ReportScope.tree(unit("SB"))
     run = generated(make_run(portfolio["people"]["management_sb"], sb, format="pdf", language="en"))
     text = pdf_text(run, tmp_path)
@@ -100,7 +111,7 @@ def test_pdf_in_english_for_a_bureau(portfolio, tmp_path):
     assert run.project_count == 3
 
 
-def test_pdf_in_chinese_shows_chinese_glyphs(portfolio, tmp_path):
+def test_pdf_in_chinese_shows_chinese_glyphs(portfolio, tmp_path, poppler):
     run = generated(make_run(portfolio["people"]["dpo"], ReportScope.all(), format="pdf", language="zh-hant"))
     text = pdf_text(run, tmp_path)
     assert "人工智能" in text

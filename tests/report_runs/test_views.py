@@ -209,7 +209,9 @@ class TestSchedules:
 
         from reports.tasks import generate_scheduled_report
 
-        tasks = {task.name: task for task in PeriodicTask.objects.filter(task="reports.tasks.generate_scheduled_report")}
+        tasks = {
+            task.name: task for task in PeriodicTask.objects.filter(task="reports.tasks.generate_scheduled_report")
+        }
         assert "Quarterly portfolio report: all B/Ds" in tasks
         assert "Quarterly portfolio report: SB" in tasks
         assert tasks["Quarterly portfolio report: SB"].crontab.month_of_year == "1,4,7,10"
