@@ -5,6 +5,7 @@ import shutil
 import subprocess
 from datetime import date
 
+import pytest
 import time_machine
 from django.core.files.storage import default_storage
 from openpyxl import load_workbook
