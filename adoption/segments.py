@@ -20,7 +20,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
-from django.db.models.lookups import LessThan
+from django.db.models.lookups import IsNull, LessThan, LessThanOrEqual
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -69,19 +69,25 @@ def held_at_q(at: datetime) -> Q:
     return Q(entered_at__lt=at) & (Q(exited_at__isnull=True) | Q(exited_at__gte=at))
 
 
-def period_in_operation_q(as_of: AsOf) -> Q:
-    return Q(stage=Stage.DEPLOY_IMPROVE, project__in_operation_since__lte=as_of.day)
+def _project(name: str, outer: bool):
+    """A field of the period's project: through the join, or (``outer``) from the Project row an
+    ``Exists`` over its periods stands in, which spares the subquery a join."""
+    return OuterRef(name) if outer else F(f"project__{name}")
 
 
-def period_stalled_q(as_of: AsOf, days: int | None = None) -> Q:
+def period_in_operation_q(as_of: AsOf, *, outer: bool = False) -> Q:
+    started = _project("in_operation_since", outer)
+    return Q(stage=Stage.DEPLOY_IMPROVE) & Q(IsNull(started, False)) & Q(LessThanOrEqual(started, as_of.day))
+
+
+def period_stalled_q(as_of: AsOf, days: int | None = None, *, outer: bool = False) -> Q:
     days = settings.TRACKER_STALLED_AFTER_DAYS if days is None else days
-    return Q(stage__in=LIFECYCLE_STAGES, entered_at__lt=as_of.moment - timedelta(days=days)) & ~period_in_operation_q(
-        as_of
-    )
+    long_ago = as_of.moment - timedelta(days=days)
+    return Q(stage__in=LIFECYCLE_STAGES, entered_at__lt=long_ago) & ~period_in_operation_q(as_of, outer=outer)
 
 
-def periodic_review_due_at(at: datetime):
-    """The periodic review due date as it stood at ``at``, for a stage period row.
+def periodic_review_due_at(at: datetime, *, project_root: bool = False):
+    """The periodic review due date as it stood at ``at``, for a stage period row (or a project row).
 
     Recording a review moves the due date on and keeps the date that was due in the review, so
     the due date at ``at`` is the one kept by the first review recorded after ``at``, or the
@@ -89,25 +95,31 @@ def periodic_review_due_at(at: datetime):
     """
     from lifecycle.models import PeriodicReview
 
-    due_then = PeriodicReview.objects.filter(project=OuterRef("project"), recorded_at__gte=at).order_by(
+    project, current = (
+        ("pk", F("next_periodic_review_due")) if project_root else ("project", F("project__next_periodic_review_due"))
+    )
+    due_then = PeriodicReview.objects.filter(project=OuterRef(project), recorded_at__gte=at).order_by(
         "recorded_at", "pk"
     )
-    return Coalesce(Subquery(due_then.values("due_date")[:1]), F("project__next_periodic_review_due"))
+    return Coalesce(Subquery(due_then.values("due_date")[:1]), current)
 
 
 def period_overdue_q(as_of: AsOf) -> Q:
     return period_in_operation_q(as_of) & Q(LessThan(periodic_review_due_at(as_of.moment), as_of.day))
 
 
-def period_gate_due_q(as_of: AsOf, within_days: int | None = None) -> Q:
+def period_gate_due_q(as_of: AsOf, within_days: int | None = None, *, outer: bool = False) -> Q:
     from adoption.models import GATE_DUE_WITHIN_DAYS, STAGE_TARGET_FIELDS
 
     horizon = as_of.day + timedelta(days=GATE_DUE_WITHIN_DAYS if within_days is None else within_days)
     due = reduce(
         or_,
-        (Q(stage=stage, **{f"project__{field}__lte": horizon}) for stage, field in STAGE_TARGET_FIELDS.items()),
+        (
+            Q(stage=stage) & Q(LessThanOrEqual(_project(field, outer), horizon))
+            for stage, field in STAGE_TARGET_FIELDS.items()
+        ),
     )
-    return due & ~period_in_operation_q(as_of)
+    return due & ~period_in_operation_q(as_of, outer=outer)
 
 
 def review_pending_at_q(at: datetime) -> Q:
@@ -162,13 +174,15 @@ def in_segment(projects, segment: str, as_of: AsOf):
             return projects.gate_due(today=as_of.day)
         return getattr(projects, Segment(segment).value)()
     at = as_of.moment
+    in_operation = Q(in_operation_since__lte=as_of.day) & Q(_held(as_of, Q(stage=Stage.DEPLOY_IMPROVE)))
+    due_then = periodic_review_due_at(at, project_root=True)
     conditions = {
         Segment.ACTIVE: lambda: _held(as_of, Q(stage__in=LIFECYCLE_STAGES)),
         Segment.IN_PILOT: lambda: _held(as_of, Q(stage=Stage.TEST_VALIDATE)),
-        Segment.IN_OPERATION: lambda: _held(as_of, period_in_operation_q(as_of)),
-        Segment.STALLED: lambda: _held(as_of, period_stalled_q(as_of)),
-        Segment.PERIODIC_REVIEW_OVERDUE: lambda: _held(as_of, period_overdue_q(as_of)),
-        Segment.GATE_DUE: lambda: _held(as_of, period_gate_due_q(as_of)),
+        Segment.IN_OPERATION: lambda: in_operation,
+        Segment.STALLED: lambda: _held(as_of, period_stalled_q(as_of, outer=True)),
+        Segment.PERIODIC_REVIEW_OVERDUE: lambda: in_operation & Q(LessThan(due_then, as_of.day)),
+        Segment.GATE_DUE: lambda: _held(as_of, period_gate_due_q(as_of, outer=True)),
         Segment.AWAITING_GATE_REVIEW: lambda: Exists(
             GateReview.objects.filter(review_pending_at_q(at), project=OuterRef("pk"))
         ),

@@ -12,7 +12,6 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -102,11 +101,12 @@ class Chart:
 
 
 def count(value: int | float | None) -> str:
+    """A number as Hong Kong writes it in both languages: 12,345 (and 12,345.5)."""
     if value is None:
         return "–"
     if isinstance(value, float) and not value.is_integer():
-        return number_format(value, decimal_pos=1, force_grouping=True)
-    return number_format(int(value), force_grouping=True)
+        return f"{value:,.1f}"
+    return f"{int(value):,}"
 
 
 def _number_cell(value, url: str | None = None) -> Cell:

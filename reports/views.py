@@ -1,15 +1,18 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 
 from adoption.roles import Permission, has_permission
 from adoption.segments import Segment
 from lifecycle.stages import SHORT_LABELS, Stage
 from reports import dashboard as presenter
 from reports.forms import OVERVIEW_ROWS, OVERVIEW_TITLES, ReuseForm
-from reports.portfolio.cache import canonical_filters, dashboard_figures, without_blanks
+from reports.portfolio.cache import canonical_filters, figures_key, figures_of, portfolio_filter, without_blanks
 from reports.reuse import CATEGORY, SOLUTION, VENDOR, overview, reuse_of
 
 
@@ -20,18 +23,41 @@ def _require_dashboard(user) -> None:
 
 @login_required
 def dashboard(request):
-    """The portfolio in the user's scope: key figures, charts and lists, each drilling down to the projects."""
+    """The portfolio in the user's scope: key figures, charts and lists, each drilling down to the projects.
+
+    The page's body is kept in the cache beside the figures, per language, under the same key
+    (scope, filters, portfolio version), so a fresh view costs two cache reads.
+    """
     _require_dashboard(request.user)
     cleaned = without_blanks(request.GET)
     if cleaned.urlencode() != request.GET.urlencode():
         # A submitted form sends every field: keep the address short, shareable and bookmarkable.
         query = cleaned.urlencode()
         return redirect(f"{reverse('reports:dashboard')}?{query}" if query else reverse("reports:dashboard"))
-    filterset, figures = dashboard_figures(user=request.user, params=request.GET)
+    filterset = portfolio_filter(user=request.user, params=request.GET)
     filters = canonical_filters(filterset)
+    timeout = settings.TRACKER_DASHBOARD_CACHE_SECONDS
+    key = None
+    if timeout > 0 and not filterset.errors:
+        base_key = figures_key(user=request.user, permission=Permission.VIEW_DASHBOARD, filters=filters)
+        key = f"dashboard-page:{translation.get_language()}:{base_key}"
+    body = cache.get(key) if key else None
+    if body is None:
+        figures = figures_of(filterset, user=request.user)
+        body = render_to_string(
+            "reports/includes/dashboard_body.html",
+            _dashboard_context(request, filterset, filters, figures),
+            request=request,
+        )
+        if key:
+            cache.set(key, body, timeout)
+    return render(request, "reports/dashboard.html", {"body": body})
+
+
+def _dashboard_context(request, filterset, filters, figures) -> dict:
     link = presenter.Links(filters)
     here = presenter.Links(filters, base=reverse("reports:dashboard"))
-    context = {
+    return {
         "figures": figures,
         "errors": filterset.errors if filterset.is_bound else {},
         "fields": presenter.filter_fields(filterset, filters, figures.units, request.user),
@@ -50,7 +76,6 @@ def dashboard(request):
         "scope": presenter.scope_label(request.user),
         "form_filters": presenter.FORM_FILTERS,
     }
-    return render(request, "reports/dashboard.html", context)
 
 
 @login_required

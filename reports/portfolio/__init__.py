@@ -5,7 +5,7 @@ filtered project queryset as plain data (``reports.portfolio.figures``), callabl
 request; ``dashboard_figures`` adds the per-scope cache the dashboard uses.
 """
 
-from reports.portfolio.compute import QUERIES, portfolio_figures
+from reports.portfolio.compute import QUERIES, QUERIES_AT_A_PAST_MOMENT, portfolio_figures
 from reports.portfolio.figures import (
     BenefitFigures,
     Benefits,
@@ -19,6 +19,7 @@ from reports.portfolio.figures import (
 
 __all__ = [
     "QUERIES",
+    "QUERIES_AT_A_PAST_MOMENT",
     "BenefitFigures",
     "Benefits",
     "CycleTime",

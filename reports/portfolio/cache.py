@@ -72,22 +72,27 @@ def portfolio_filter(*, user, params, permission: Permission = Permission.VIEW_D
     return ProjectFilter(params or None, queryset=Project.objects.restrict(user, permission))
 
 
-def dashboard_figures(
-    *, user, params, permission: Permission = Permission.VIEW_DASHBOARD
-) -> tuple[ProjectFilter, PortfolioFigures]:
-    """The filters read from ``params`` and the figures of the projects they select within ``user``'s
-    scope, from the cache while fresh."""
-    filterset = portfolio_filter(user=user, params=params, permission=permission)
+def figures_of(filterset, *, user, permission: Permission = Permission.VIEW_DASHBOARD) -> PortfolioFigures:
+    """The figures of ``filterset.qs`` (made by ``portfolio_filter`` for ``user``), from the cache while fresh."""
     timeout = settings.TRACKER_DASHBOARD_CACHE_SECONDS
 
     def compute() -> PortfolioFigures:
         return portfolio_figures(filterset.qs, as_of=filterset.as_of, period=filterset.period)
 
     if timeout <= 0:
-        return filterset, compute()
+        return compute()
     key = figures_key(user=user, permission=permission, filters=canonical_filters(filterset))
     figures = cache.get(key)
     if figures is None:
         figures = compute()
         cache.set(key, figures, timeout)
-    return filterset, figures
+    return figures
+
+
+def dashboard_figures(
+    *, user, params, permission: Permission = Permission.VIEW_DASHBOARD
+) -> tuple[ProjectFilter, PortfolioFigures]:
+    """The filters read from ``params`` and the figures of the projects they select within ``user``'s
+    scope, from the cache while fresh."""
+    filterset = portfolio_filter(user=user, params=params, permission=permission)
+    return filterset, figures_of(filterset, user=user, permission=permission)

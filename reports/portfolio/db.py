@@ -13,11 +13,12 @@ class DaysBetween(Func):
         super().__init__(end, start, **extra)
 
     def as_postgresql(self, compiler, connection, **extra_context):
+        # DATE_PART's double precision is several times faster than EXTRACT's numeric.
         return self.as_sql(
             compiler,
             connection,
-            template="FLOOR(EXTRACT(EPOCH FROM (%(expressions)s)) / 86400)::integer",
-            arg_joiner=" - ",
+            template="FLOOR((DATE_PART('epoch', %(expressions)s)) / 86400)::integer",
+            arg_joiner=") - DATE_PART('epoch', ",
             **extra_context,
         )
 

@@ -54,3 +54,20 @@ def test_the_dashboard_in_both_languages(page, portfolio):
     assert "識別機遇" in page.locator("#pipeline-title ~ figure svg").inner_html()
     assert page.locator("svg.chart__svg").count() == 6
     assert_accessible(page)
+
+
+def test_the_reuse_view_and_panel_are_accessible(page, portfolio):
+    sign_in(page, management("SB", ScopeLevel.UNIT_TREE))
+    page.goto("/dashboard/reuse/")
+    page.select_option("#id_category", "document_processing")
+    page.get_by_role("button", name="Look up").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("table", name="By B/D, furthest first").is_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Project 0").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", name="Other B/Ds doing this").is_visible()
+    assert_accessible(page)
+    switch_language(page, "zh-hant")
+    assert page.get_by_role("heading", name="其他局／部門的同類項目").is_visible()
+    assert_accessible(page)

@@ -18,7 +18,7 @@ from adoption.models import Project
 from adoption.roles import Permission
 from lifecycle.models import GateReview
 from lifecycle.services import approve_gate_review
-from reports.portfolio import QUERIES
+from reports.portfolio import QUERIES, QUERIES_AT_A_PAST_MOMENT
 from tests.factories import PASSWORD, UserFactory, dpo_officer, make_project, management, officer
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("sketched_charts")]
@@ -272,22 +272,35 @@ def test_the_number_of_queries_is_pinned_and_does_not_grow(client, portfolio, no
     assert response.context["figures"].total == 13
 
 
-def test_cached_figures_cost_no_figure_queries(client, portfolio, now, dpo, django_assert_num_queries):
+def test_a_cached_page_costs_no_figure_queries(client, portfolio, now, dpo, django_assert_num_queries):
+    def main(response) -> str:
+        return response.content.decode().split("<main", 1)[1]
+
     login(client, dpo)
-    client.get(DASHBOARD)
+    first = main(client.get(DASHBOARD))
     with django_assert_num_queries(REQUEST_QUERIES):
-        client.get(DASHBOARD)
+        assert main(client.get(DASHBOARD)) == first
+    with django_assert_num_queries(REQUEST_QUERIES + QUERIES_AT_A_PAST_MOMENT):
+        client.get(DASHBOARD, {"quarter": "2026Q2"})  # another page: computed, then kept
+    with django_assert_num_queries(REQUEST_QUERIES):
+        client.get(DASHBOARD, {"quarter": "2026Q2"})
 
 
 def test_a_transition_shows_at_once(client, portfolio, now, dpo, django_capture_on_commit_callbacks):
     login(client, dpo)
-    assert client.get(DASHBOARD).context["figures"].awaiting_gate_review == 1
+    assert card(client.get(DASHBOARD), "Gate reviews waiting") == 1
+    assert card(client.get(DASHBOARD), "Gate reviews waiting") == 1  # now from the cache
     review = GateReview.objects.get(project=portfolio["p5"], status="pending")
     with django_capture_on_commit_callbacks(execute=True):
         approve_gate_review(review=review, by=portfolio.people["FEHD"]["approver"])
-    figures = client.get(DASHBOARD).context["figures"]
-    assert figures.awaiting_gate_review == 0
-    assert figures.by_stage["vendor_selection"] == 3
+    response = client.get(DASHBOARD)
+    assert card(response, "Gate reviews waiting") == 0
+    assert response.context["figures"].by_stage["vendor_selection"] == 3
+
+
+def card(response, label: str) -> int:
+    """The number on a key figure's card, read from the page as the user reads it."""
+    return next(first_number(text) for _, text in links_of(response) if text.endswith(f" {label}"))
 
 
 @override_settings(TRACKER_DASHBOARD_CACHE_SECONDS=300)
@@ -296,11 +309,19 @@ def test_figures_that_move_with_the_clock_are_never_older_than_the_cache(client,
     login(client, dpo)
     moment = portfolio["p5"].stage_entered_at + timedelta(days=120) - timedelta(seconds=60)
     with time_machine.travel(moment, tick=False):
-        assert client.get(DASHBOARD).context["figures"].stalled == 3
+        assert card(client.get(DASHBOARD), "Stalled") == 3
     with time_machine.travel(moment + timedelta(seconds=120), tick=False):
-        assert client.get(DASHBOARD).context["figures"].stalled == 3  # cached, 2 minutes old
+        assert card(client.get(DASHBOARD), "Stalled") == 3  # the page from the cache, 2 minutes old
     with time_machine.travel(moment + timedelta(seconds=301), tick=False):
-        assert client.get(DASHBOARD).context["figures"].stalled == 4
+        assert card(client.get(DASHBOARD), "Stalled") == 4
+
+
+def test_a_cached_page_is_per_language(client, portfolio, now, dpo):
+    login(client, dpo)
+    assert "Key figures" in client.get(DASHBOARD).content.decode()
+    dpo.language = "zh-hant"
+    dpo.save()
+    assert "主要數字" in client.get(DASHBOARD).content.decode()
 
 
 # Languages and charts.
