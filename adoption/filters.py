@@ -175,3 +175,27 @@ class ProjectFilter(django_filters.FilterSet):
 
     def in_bureau(self, queryset, name, value):
         return queryset.filter(bd__path__startswith=value.path)
+
+    # Added for the project list (issue 4): whether a gate review waits, and the sort order.
+    gate_review = django_filters.ChoiceFilter(
+        label=_("Gate review waiting"), choices=YES_NO, method="gate_review_waiting"
+    )
+    sort = django_filters.OrderingFilter(
+        label=_("Sort by"),
+        fields=(("updated_at", "updated"), ("code", "code"), ("stage_entered_at", "in_stage_since")),
+        field_labels={
+            "-updated": _("Recently updated first"),
+            "updated_at": _("Least recently updated first"),
+            "code": _("Project code"),
+            "-code": _("Project code, descending"),
+            "stage_entered_at": _("Longest in stage first"),
+            "-in_stage_since": _("Newest in stage first"),
+        },
+    )
+
+    def gate_review_waiting(self, queryset, name, value):
+        if value == "yes":
+            return queryset.awaiting_gate_review()
+        if value == "no":
+            return queryset.exclude(pk__in=Project.objects.awaiting_gate_review().values("pk"))
+        return queryset

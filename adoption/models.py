@@ -397,6 +397,9 @@ class Project(ProjectLifecycle):
                 name="project_portfolio",
             ),
             models.Index(fields=["stage", "stage_entered_at"], name="project_stage_entered"),
+            # The project list's default order (most recently updated first), for all B/Ds and for one.
+            models.Index(fields=["-updated_at", "-id"], name="project_updated"),
+            models.Index(fields=["bd", "-updated_at"], name="project_bd_updated"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(spend_to_date_hkd__gte=0), name="project_spend_not_negative"),

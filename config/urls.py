@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("language/", set_language, name="set_language"),
     path("projects/", include("adoption.urls")),
+    path("", include("lifecycle.urls")),
     path("dashboard/", include("reports.urls")),
     path("reports/", include("reports.runs.urls")),
     path("admin/", admin.site.urls),

@@ -221,6 +221,11 @@ class AuditEventQuerySet(models.QuerySet):
     def update_or_create(self, *args, **kwargs):
         raise AppendOnlyError("The audit trail is append-only: rows cannot be updated.")
 
+    def bulk_create(self, objs, *args, **kwargs):
+        if kwargs.get("update_conflicts"):
+            raise AppendOnlyError("The audit trail is append-only: rows cannot be updated.")
+        return super().bulk_create(objs, *args, **kwargs)
+
 
 class AuditEvent(models.Model):
     """Who did what to a project, when, from which stage to which, and why. Never changed."""
@@ -251,8 +256,10 @@ class AuditEvent(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()}"
 
     def save(self, *args, **kwargs):
-        if not self._state.adding:
+        if not self._state.adding or (self.pk is not None and AuditEvent.objects.filter(pk=self.pk).exists()):
             raise AppendOnlyError("The audit trail is append-only: rows cannot be updated.")
+        # Insert only: a new object carrying an existing id must never turn into an UPDATE.
+        kwargs["force_insert"] = True
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):

@@ -31,6 +31,20 @@ def gate_approved(project) -> bool:
     ).exists()
 
 
+def gate_returned_for_rework(project) -> bool:
+    """A gate review of the current stage visit was returned with an earlier stage to go back to."""
+    return (
+        project.gate_reviews.filter(stage=project.stage, status="returned", decided_at__gte=project.stage_entered_at)
+        .exclude(rework_to_stage="")
+        .exists()
+    )
+
+
+def no_pending_review(project) -> bool:
+    """While a gate review waits for a decision, only the decision moves the project."""
+    return not project.gate_reviews.filter(status="pending").exists()
+
+
 def not_prohibited(project) -> bool:
     """A prohibited use cannot pass the first gate (nor any later one)."""
     return project.risk_tier != "prohibited"
@@ -90,6 +104,7 @@ class ProjectLifecycle(ConcurrentTransitionMixin, models.Model):
         field=stage,
         source=list(LIFECYCLE_STAGES[1:]),
         target=RETURN_VALUE(*LIFECYCLE_STAGES[:-1]),
+        conditions=[gate_returned_for_rework],
         permission=_may(Permission.DECIDE_GATE_REVIEW),
     )
     def rework(self, *, to_stage: str, at) -> str:
@@ -101,7 +116,11 @@ class ProjectLifecycle(ConcurrentTransitionMixin, models.Model):
         return to_stage
 
     @transition(
-        field=stage, source=list(LIFECYCLE_STAGES), target=Stage.ON_HOLD, permission=_may(Permission.HOLD_OR_RESUME)
+        field=stage,
+        source=list(LIFECYCLE_STAGES),
+        target=Stage.ON_HOLD,
+        conditions=[no_pending_review],
+        permission=_may(Permission.HOLD_OR_RESUME),
     )
     def hold(self, *, at) -> None:
         self.held_from_stage = self.stage
@@ -121,7 +140,11 @@ class ProjectLifecycle(ConcurrentTransitionMixin, models.Model):
         return back_to
 
     @transition(
-        field=stage, source=list(ACTIVE_STAGES), target=Stage.CANCELLED, permission=_may(Permission.CANCEL_PROJECT)
+        field=stage,
+        source=list(ACTIVE_STAGES),
+        target=Stage.CANCELLED,
+        conditions=[no_pending_review],
+        permission=_may(Permission.CANCEL_PROJECT),
     )
     def cancel(self, *, reason: str, at) -> None:
         self.closure_reason = reason

@@ -105,3 +105,114 @@ def pass_gate(project, *, officer_user, approver_user):
     approve_gate_review(review=review, by=approver_user)
     project.refresh_from_db()
     return project
+
+
+def png_upload(name="screenshot.png") -> SimpleUploadedFile:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), "navy").save(buffer, "PNG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+
+
+def docx_upload(name="minutes.docx") -> SimpleUploadedFile:
+    """A minimal but genuine Word document (an Office Open XML package)."""
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as package:
+        package.writestr(
+            "[Content_Types].xml",
+            '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+            'wordprocessingml.document.main+xml"/></Types>',
+        )
+        package.writestr(
+            "_rels/.rels",
+            '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+            'officeDocument" Target="word/document.xml"/></Relationships>',
+        )
+        package.writestr(
+            "word/document.xml",
+            '<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+            "<w:body><w:p><w:r><w:t>Minutes</w:t></w:r></w:p></w:body></w:document>",
+        )
+    return SimpleUploadedFile(
+        name,
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+
+
+def xlsx_upload(name="kpis.xlsx") -> SimpleUploadedFile:
+    import io
+
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["KPI", "baseline", "target"])
+    workbook.active.append(["Applications triaged a day", 120, 300])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return SimpleUploadedFile(
+        name, buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+
+
+def exe_upload(name="report.pdf") -> SimpleUploadedFile:
+    """A Windows executable (it starts with "MZ") under an innocent name."""
+    return SimpleUploadedFile(
+        name, b"MZ\x90\x00\x03\x00\x00\x00\x04\x00" + b"\x00" * 500, content_type="application/pdf"
+    )
+
+
+def large_upload(path, size: int, name="scan.pdf"):
+    """A file of ``size`` bytes that begins like a PDF, made sparse on disk so it costs nothing to create."""
+    from django.core.files import File
+
+    with open(path, "wb") as handle:
+        handle.write(b"%PDF-1.4\n")
+        handle.truncate(size)
+    return File(open(path, "rb"), name=name)
+
+
+def complete_required(project, by, *, note="Done, see the attached record."):
+    """Tick only the items that block the current stage's gate (screening first when needed)."""
+    from lifecycle.services import blocking_items, complete_item
+
+    if project.risk_tier == "unscreened":
+        screen(project, by)
+    project.refresh_from_db()
+    for item in blocking_items(project, project.stage):
+        complete_item(item=item, by=by, note=note)
+
+
+def pass_gate_quickly(project, *, officer_user, approver_user):
+    """Pass the current gate with only the required items done."""
+    from lifecycle.services import approve_gate_review, request_gate_review
+
+    complete_required(project, officer_user)
+    review = request_gate_review(project=project, by=officer_user)
+    approve_gate_review(review=review, by=approver_user)
+    project.refresh_from_db()
+    return project
+
+
+def put_in_operation(project, *, officer_user, approver_user):
+    """Pass all five gates: the project is in operation in deploy_improve."""
+    from lifecycle.stages import Stage
+
+    while project.stage != Stage.DEPLOY_IMPROVE:
+        pass_gate_quickly(project, officer_user=officer_user, approver_user=approver_user)
+    return pass_gate_quickly(project, officer_user=officer_user, approver_user=approver_user)
+
+
+def bring_to_stage(project, stage: str, *, officer_user, approver_user):
+    """Pass gates until the project is in ``stage`` (one of the five)."""
+    while project.stage != stage:
+        pass_gate_quickly(project, officer_user=officer_user, approver_user=approver_user)
+    return project

@@ -67,7 +67,7 @@ def blocking_items(project, stage: str) -> list[ChecklistItem]:
 
 
 def _lock_item(item) -> tuple:
-    project = lock(item.project)
+    project = lock(item.project_id)
     item = ChecklistItem.objects.select_for_update().select_related("template_item").get(pk=item.pk)
     return project, item
 

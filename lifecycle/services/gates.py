@@ -72,7 +72,7 @@ def request_gate_review(*, project, by, note: str = "") -> GateReview:
 
 
 def _lock_pending(review, by):
-    project = lock(review.project)
+    project = lock(review.project_id)
     review = GateReview.objects.select_for_update().get(pk=review.pk)
     if review.status != ReviewStatus.PENDING:
         raise ActionRefused(

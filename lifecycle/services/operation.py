@@ -7,12 +7,18 @@ from django.utils.translation import gettext_lazy as _
 from adoption.portfolio import portfolio_changed
 from adoption.roles import Permission
 from lifecycle.audit import record
-from lifecycle.choices import AuditAction, IncidentStatus
+from lifecycle.choices import AuditAction, IncidentKind, IncidentStatus, KpiOutcome, ReviewDecision, Severity
 from lifecycle.errors import ActionRefused
 from lifecycle.models import Incident, PeriodicReview
 from lifecycle.services.common import lock, require, required_text
 from lifecycle.services.gates import review_interval
 from lifecycle.stages import LIFECYCLE_STAGES, Stage
+
+
+def _choice(value, choices, message, field: str) -> str:
+    if value not in choices.values:
+        raise ActionRefused(message, field=field)
+    return value
 
 
 def record_periodic_review(
@@ -28,6 +34,8 @@ def record_periodic_review(
     notes: str = "",
 ) -> PeriodicReview:
     kpi_results = required_text(kpi_results, _("Record the KPI actuals against the success criteria."))
+    _choice(outcome, KpiOutcome, _("Choose the outcome from the list."), "outcome")
+    _choice(decision, ReviewDecision, _("Choose the decision from the list."), "decision")
     with transaction.atomic():
         project = lock(project)
         require(by, Permission.RECORD_PERIODIC_REVIEW, project)
@@ -91,6 +99,8 @@ def open_incident(
 ) -> Incident:
     title = required_text(title, _("Give the incident a short title."))
     description = required_text(description, _("Describe what happened."))
+    _choice(kind, IncidentKind, _("Choose the kind of incident from the list."), "kind")
+    _choice(severity, Severity, _("Choose the severity from the list."), "severity")
     if occurred_at > timezone.now():
         raise ActionRefused(_("An incident cannot have occurred in the future."), field="occurred_at")
     with transaction.atomic():
@@ -123,8 +133,11 @@ def open_incident(
 
 
 def update_incident(*, incident, by, actions_taken: str, severity: str | None = None) -> Incident:
+    actions_taken = required_text(actions_taken, _("Record the actions taken so far."))
+    if severity:
+        _choice(severity, Severity, _("Choose the severity from the list."), "severity")
     with transaction.atomic():
-        project = lock(incident.project)
+        project = lock(incident.project_id)
         require(by, Permission.RECORD_INCIDENT, project)
         incident = Incident.objects.select_for_update().get(pk=incident.pk)
         if incident.status == IncidentStatus.CLOSED:
@@ -133,7 +146,7 @@ def update_incident(*, incident, by, actions_taken: str, severity: str | None = 
         if severity and severity != incident.severity:
             changes["severity"] = [incident.severity, severity]
             incident.severity = severity
-        incident.actions_taken = (actions_taken or "").strip()
+        incident.actions_taken = actions_taken
         incident.save(update_fields=["severity", "actions_taken"])
         record(
             project=project,
@@ -150,7 +163,7 @@ def update_incident(*, incident, by, actions_taken: str, severity: str | None = 
 def close_incident(*, incident, by, resolution: str) -> Incident:
     resolution = required_text(resolution, _("Record how the incident was resolved and what was learnt."))
     with transaction.atomic():
-        project = lock(incident.project)
+        project = lock(incident.project_id)
         require(by, Permission.RECORD_INCIDENT, project)
         incident = Incident.objects.select_for_update().get(pk=incident.pk)
         if incident.status == IncidentStatus.CLOSED:

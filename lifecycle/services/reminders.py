@@ -4,6 +4,8 @@ Each reminder is logged before its e-mail goes out, in one transaction, so a rem
 sent once: a failed send rolls the log row back and tomorrow's run tries again.
 """
 
+import logging
+import smtplib
 from datetime import timedelta
 
 from django.conf import settings
@@ -15,6 +17,8 @@ from django.utils import timezone, translation
 from lifecycle.choices import ReminderKind
 from lifecycle.models import ReminderLog
 from lifecycle.stages import LIFECYCLE_STAGES, Stage
+
+logger = logging.getLogger(__name__)
 
 
 def _recipients(project) -> list:
@@ -35,6 +39,10 @@ def _send(project, kind: str, reference: str, template: str, context: dict) -> i
                 send_mail(subject, body, None, [person.email])
         except IntegrityError:
             continue  # already sent
+        except (smtplib.SMTPException, OSError):
+            # Not logged as sent: the next run tries again. One bad address must not stop the others.
+            logger.warning("Could not send the %s reminder for project %s to %s", kind, project.pk, person.email)
+            continue
         sent += 1
         break  # one reminder per project and occasion
     return sent

@@ -22,7 +22,10 @@ def _require_reference_data(by) -> None:
 def draft_new_template_version(*, source: ChecklistTemplate, by) -> ChecklistTemplate:
     _require_reference_data(by)
     with transaction.atomic():
-        next_version = (ChecklistTemplate.objects.select_for_update().aggregate(v=Max("version"))["v"] or 0) + 1
+        # Django drops FOR UPDATE from an aggregate query, so lock the rows first (waiting for
+        # another draft being made), then read the highest version afresh in a new statement.
+        list(ChecklistTemplate.objects.select_for_update().values_list("pk", flat=True))
+        next_version = (ChecklistTemplate.objects.aggregate(v=Max("version"))["v"] or 0) + 1
         draft = ChecklistTemplate.objects.create(
             version=next_version,
             title_en=source.title_en,

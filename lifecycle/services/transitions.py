@@ -12,7 +12,15 @@ from lifecycle.choices import AuditAction, StageExit
 from lifecycle.errors import CONCURRENT_CHANGE, ActionRefused
 from lifecycle.models import StagePeriod
 from lifecycle.services.checklist import ensure_checklist
-from lifecycle.services.common import NOT_ALLOWED, lock, require, require_no_pending_review, required_text
+from lifecycle.services.common import (
+    NOT_ALLOWED,
+    lock,
+    require,
+    require_no_pending_review,
+    require_not_closed,
+    require_unchanged_stage,
+    required_text,
+)
 from lifecycle.stages import Stage
 
 TRANSITION_EXITS = {
@@ -39,6 +47,9 @@ CANNOT_NOW = {
     "cancel": _("This project is already closed."),
     "retire": _("Only a project in operation can be retired."),
 }
+PENDING_REVIEW = _("A gate review is waiting for a decision: have it decided or withdrawn first.")
+# Transitions that keep the reason on the project itself, not only in the audit trail.
+KEEP_REASON = frozenset({"cancel", "retire"})
 
 
 def change_stage(*, project, by, transition: str, reason: str = "", **kwargs):
@@ -50,6 +61,8 @@ def change_stage(*, project, by, transition: str, reason: str = "", **kwargs):
         raise ActionRefused(NOT_ALLOWED[TRANSITION_PERMISSIONS[transition]])
     source = project.stage
     now = timezone.now()
+    if transition in KEEP_REASON:
+        kwargs["reason"] = reason
     try:
         method(at=now, **kwargs)
         project.save()
@@ -78,11 +91,21 @@ def change_stage(*, project, by, transition: str, reason: str = "", **kwargs):
 
 
 def _simple_transition(*, project, by, transition: str, reason: str, **kwargs):
+    """Hold, resume, cancel or retire the project as the user saw it.
+
+    ``project`` is the user's copy: if another user changed its stage in the meantime, the
+    action is refused rather than applied to a state the user never saw. On success the
+    user's copy is brought up to date.
+    """
     with transaction.atomic():
-        project = lock(project)
-        require(by, TRANSITION_PERMISSIONS[transition], project)
-        require_no_pending_review(project)
-        return change_stage(project=project, by=by, transition=transition, reason=reason, **kwargs)
+        locked = lock(project)
+        require(by, TRANSITION_PERMISSIONS[transition], locked)
+        require_not_closed(locked)
+        require_unchanged_stage(project, locked)
+        require_no_pending_review(locked, PENDING_REVIEW)
+        change_stage(project=locked, by=by, transition=transition, reason=reason, **kwargs)
+    project.refresh_from_db()
+    return project
 
 
 def hold_project(*, project, by, reason: str):

@@ -1,26 +1,10 @@
+"""The language switcher."""
+
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect
-from django.shortcuts import get_object_or_404, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import check_for_language
 from django.views.decorators.http import require_POST
-
-from adoption.models import Project
-
-
-@login_required
-def project_list(request):
-    projects = Project.objects.restrict(request.user).select_related("bd").order_by("-updated_at", "-id")
-    page = Paginator(projects, 25).get_page(request.GET.get("page"))
-    return render(request, "adoption/project_list.html", {"page": page})
-
-
-@login_required
-def project_detail(request, pk: int):
-    project = get_object_or_404(Project.objects.restrict(request.user).select_related("bd"), pk=pk)
-    return render(request, "adoption/project_detail.html", {"project": project})
 
 
 @require_POST
