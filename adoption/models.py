@@ -6,8 +6,7 @@ from functools import reduce
 from operator import or_
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractUser
-from django.contrib.auth.models import UserManager as DjangoUserManager
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models, transaction
@@ -92,12 +91,6 @@ class OrgUnit(BilingualNameMixin, models.Model):
         while unit is not None and unit.kind != OrgUnitKind.BUREAU:
             unit = unit.parent
         return unit
-
-
-class UserManager(DjangoUserManager):
-    def get_queryset(self):
-        # Scope checks read the user's unit on every request: fetch it with the user.
-        return super().get_queryset().select_related("org_unit")
 
 
 class User(AbstractUser):

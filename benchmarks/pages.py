@@ -122,13 +122,7 @@ def _benchmark_users():
     unit = OrgUnit.objects.get(pk=biggest)
 
     def user(username, **fields):
-        # Not update_or_create: the user manager joins the (nullable) B/D, which PostgreSQL
-        # cannot lock FOR UPDATE.
-        person = User.objects.filter(username=username).first() or User(username=username)
-        for name, value in fields.items():
-            setattr(person, name, value)
-        person.save()
-        return person
+        return User.objects.update_or_create(username=username, defaults=fields)[0]
 
     officer = user("bench.officer", role=Role.PROJECT_OFFICER, org_unit=unit, scope_level=ScopeLevel.OWN_UNIT)
     dpo = user("bench.dpo", role=Role.DPO_OFFICER, org_unit=OrgUnit.objects.get(code="DPO"), scope_level=ScopeLevel.ALL)

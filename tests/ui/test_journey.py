@@ -177,10 +177,6 @@ def test_stage_actions_through_their_confirmation_pages(client):
     assert project.stage == "identify"
 
 
-@pytest.mark.xfail(
-    reason="lifecycle.services.change_stage does not pass the reason to cancel/retire (fixed on main, not merged yet)",
-    strict=False,
-)
 def test_cancelling_and_retiring_through_their_confirmation_pages(client):
     from tests.factories import make_project, pass_gate
 

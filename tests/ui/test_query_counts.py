@@ -21,17 +21,18 @@ OFFICER_PAGES = {
     # catalogue solutions, vendors, current checklist template
     "create": 9,
     # + project, checklist items with template items and who completed them, their evidence,
-    # the pending review, the gate condition of the state machine, officers, recent timeline
-    "detail": 9,
-    "detail_live": 9,
+    # the pending review, the state machine's conditions (gate approved / returned for rework,
+    # no pending review: one small query each, per available transition), officers, recent timeline
+    "detail": 11,
+    "detail_live": 12,
     # + project, the form's choices and the project's current officers
     "edit": 11,
     # + project, the latest screening
     "screening": 4,
     # + project, the item, its evidence, the pending review
     "item": 6,
-    # + project and the gate panel (items, evidence, pending review, state machine condition)
-    "action": 7,
+    # + project and the gate panel (items, evidence, pending review, state machine conditions)
+    "action": 9,
     # + project, its gate reviews
     "gate_reviews": 4,
     # + project, its periodic reviews
