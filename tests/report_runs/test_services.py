@@ -162,7 +162,7 @@ def broker_down():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_with_the_broker_down_a_request_says_so_and_leaves_no_run(client, broker_down):
+def test_with_the_broker_down_a_request_says_so_and_leaves_no_run(transactional_db, client, broker_down):
     user = dpo_officer()
     assert client.login(username=user.username, password=PASSWORD)
     form = {"scope": "all", "period_kind": "quarter", "quarter": Period.quarter(2026, 1).code, "format": "pdf"}
