@@ -380,6 +380,8 @@ class Project(ProjectLifecycle):
                     "created_at",
                     "strategy",
                     "category",
+                    "catalogue_solution",
+                    "vendor",
                     "risk_tier",
                     "expected_staff_hours_per_year",
                     "expected_cost_saving_hkd_per_year",

@@ -137,11 +137,14 @@ def scopes():
     ]
     result = []
     for name, code, level in specs:
-        # Not update_or_create: the user manager joins the (nullable) B/D, which SELECT … FOR UPDATE refuses.
-        user, _ = User.objects.get_or_create(username=f"benchmark.{name.replace(':', '.').lower()}")
-        user.role, user.scope_level = Role.MANAGEMENT, level
-        user.org_unit = OrgUnit.objects.get(code=code) if code else None
-        user.save()
+        user, _ = User.objects.update_or_create(
+            username=f"benchmark.{name.replace(':', '.').lower()}",
+            defaults={
+                "role": Role.MANAGEMENT,
+                "scope_level": level,
+                "org_unit": OrgUnit.objects.get(code=code) if code else None,
+            },
+        )
         result.append((name, user))
     return result
 

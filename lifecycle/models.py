@@ -284,7 +284,23 @@ class StagePeriod(models.Model):
                 fields=["project"], condition=Q(exited_at__isnull=True), name="one_open_stage_period_per_project"
             )
         ]
-        indexes = [models.Index(fields=["stage", "exited_at"], name="stage_period_stage_exit")]
+        indexes = [
+            models.Index(fields=["stage", "exited_at"], name="stage_period_stage_exit"),
+            # The dashboard's cycle times and stage changes of a B/D or bureau read these
+            # index-only, project by project, instead of scanning every stage period.
+            models.Index(
+                fields=["project"],
+                include=["id", "stage", "entered_at", "exited_at"],
+                condition=Q(exit="advanced"),
+                name="stage_period_gates_passed",
+            ),
+            models.Index(
+                fields=["project", "exited_at"],
+                include=["id", "exit"],
+                condition=Q(exited_at__isnull=False),
+                name="stage_period_exits",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.project_id} {self.stage} {self.entered_at:%Y-%m-%d}"

@@ -40,7 +40,7 @@ INK = "#1d2329"
 MUTED = "#4a545e"
 GRID = "#d5dbe0"
 BAR = COLOURS[Stage.IDENTIFY]
-CHART_VERSION = 1  # part of the cache key: bump when the drawing changes
+CHART_VERSION = 2  # part of the cache key: bump when the drawing changes
 CACHE_SECONDS = 24 * 3600
 
 STYLE = {
@@ -135,15 +135,15 @@ def spread_chart(
 
 def _cached(chart_id: str, spec: dict, draw) -> SafeString:
     digest = hashlib.sha256(
-        json.dumps([CHART_VERSION, spec], sort_keys=True, default=str, ensure_ascii=False).encode()
+        json.dumps([CHART_VERSION, chart_id, spec], sort_keys=True, default=str, ensure_ascii=False).encode()
     ).hexdigest()
     key = f"chart:{digest}"
     markup = cache.get(key)
     if markup is None:
-        markup = draw()
+        markup = _with_ids(draw(), chart_id)
         cache.set(key, markup, CACHE_SECONDS)
     # Our own drawing: every text in it was escaped by ElementTree.
-    return mark_safe(_with_ids(markup, chart_id))
+    return mark_safe(markup)
 
 
 def _figure(width: float, height: float):
@@ -153,13 +153,15 @@ def _figure(width: float, height: float):
 
 
 def _axes_style(ax, *, value_axis: str) -> None:
-    from matplotlib.ticker import MaxNLocator
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
 
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     ax.spines["left" if value_axis == "x" else "bottom"].set_color(MUTED)
     ax.spines["bottom" if value_axis == "x" else "left"].set_visible(False)
-    getattr(ax, f"{value_axis}axis").set_major_locator(MaxNLocator(nbins=6, integer=True))
+    axis = getattr(ax, f"{value_axis}axis")
+    axis.set_major_locator(MaxNLocator(nbins=6, integer=True))
+    axis.set_major_formatter(FuncFormatter(lambda value, _position: _number(value)))
     ax.grid(axis=value_axis, color=GRID, linewidth=0.8)
     ax.set_axisbelow(True)
     ax.tick_params(axis="y" if value_axis == "x" else "x", length=0)

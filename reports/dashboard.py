@@ -73,6 +73,10 @@ class Card:
     note: str = ""
     attention: bool = False
 
+    @property
+    def text(self) -> str:
+        return count(self.value)
+
 
 @dataclass(frozen=True)
 class Cell:
@@ -163,14 +167,14 @@ def stage_counts(figures: PortfolioFigures, link) -> list[tuple[str, str, int, s
     """(stage, label, number, link) for every stage, side states included."""
     by_stage = figures.by_stage
     return [
-        (stage, SHORT_LABELS[stage], by_stage[stage], link(stage=stage) if by_stage[stage] else None)
+        (stage, SHORT_LABELS[stage], count(by_stage[stage]), link(stage=stage) if by_stage[stage] else None)
         for stage in Stage.values
     ]
 
 
 def incidents_by_severity(figures: PortfolioFigures, link) -> list[tuple[str, int, str | None]]:
     return [
-        (Severity(severity).label, figures.open_incidents_by_severity.get(severity, 0), link(severity=severity))
+        (Severity(severity).label, count(figures.open_incidents_by_severity.get(severity, 0)), link(severity=severity))
         for severity in SEVERITIES
     ]
 

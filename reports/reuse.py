@@ -14,16 +14,16 @@ from django.db.models import Case, Count, IntegerField, Q, Sum, Value, When
 
 from adoption.bilingual import localized
 from adoption.choices import SolutionCategory
-from adoption.models import CatalogueSolution, Project, Vendor
+from adoption.models import CatalogueSolution, Project, ProjectQuerySet, Vendor
 from adoption.roles import Permission, has_permission
-from adoption.scoping import unit_in_scope
+from adoption.scoping import scope_q, unit_in_scope
 from lifecycle.stages import SHORT_LABELS, Stage
-from reports.portfolio.compute import org_units
 from reports.portfolio.figures import Benefits, Unit
 
 SOLUTION, CATEGORY, VENDOR = "solution", "category", "vendor"
 KINDS = (SOLUTION, VENDOR, CATEGORY)
 PANEL_PROJECTS = 5
+PAGE_PROJECTS = 50
 
 # How far a project got, furthest first: in operation (or retired from it), then by stage.
 REACH = (
@@ -155,41 +155,53 @@ def _reach_order():
     return Case(*whens, default=Value(len(REACH)), output_field=IntegerField())
 
 
-def reuse_of(*, user, subject: Subject, exclude_units=(), limit: int | None = None, units=None) -> Reuse:
-    """Who uses ``subject``: every B/D as numbers, the viewer's projects one by one.
+def reuse_of(*, user, subject: Subject, exclude_units=(), limit: int | None = None) -> Reuse:
+    """Who uses ``subject``: every B/D as numbers, the viewer's projects one by one. Two queries.
 
     ``exclude_units`` leaves out B/Ds (e.g. the project's own for "other B/Ds doing this").
-    Four queries.
+    Realised benefits are summed by the database only over the projects in the viewer's scope,
+    so no figure of a project outside it is ever read.
     """
-    units = units if units is not None else org_units()
-    may_view = has_permission(user, Permission.VIEW_PROJECT)
+    in_scope_q = scope_q(user, Permission.VIEW_PROJECT, "bd")
+    operating = ProjectQuerySet.in_operation_q()
     using = Project.objects.filter(subject.q()).exclude(bd_id__in=list(exclude_units)).order_by()
     visible = Project.objects.restrict(user, Permission.VIEW_PROJECT).filter(subject.q())
     visible = visible.exclude(bd_id__in=list(exclude_units)).order_by()
 
-    by_unit: dict[int, dict[str, int]] = {}
-    for row in using.values("bd_id", "stage").annotate(count=Count("pk")):
-        by_unit.setdefault(row["bd_id"], {})[row["stage"]] = row["count"]
-    operating = {row["bd_id"]: row["count"] for row in using.in_operation().values("bd_id").annotate(count=Count("pk"))}
-    realised = {
-        row["bd_id"]: Benefits(row["hours"] or 0, row["cost"] or Decimal("0"))
-        for row in visible.in_operation()
-        .values("bd_id")
-        .annotate(hours=Sum("realised_staff_hours_per_year"), cost=Sum("realised_cost_saving_hkd_per_year"))
-    }
-    uses = []
-    for unit_id, stages in by_unit.items():
-        unit = units[unit_id]
-        in_scope = may_view and unit_in_scope(user, unit)
-        uses.append(
-            UnitUse(
-                unit=unit,
-                in_scope=in_scope,
-                by_stage=stages,
-                in_operation=operating.get(unit_id, 0),
-                realised=realised.get(unit_id, Benefits()) if in_scope else None,
-            )
+    rows = using.values("bd_id", "bd__code", "bd__name_en", "bd__name_zh_hant", "bd__kind", "bd__path", "stage")
+    rows = rows.annotate(
+        count=Count("pk"),
+        operating=Count("pk", filter=operating),
+        hours=Sum("realised_staff_hours_per_year", filter=operating & in_scope_q),
+        cost=Sum("realised_cost_saving_hkd_per_year", filter=operating & in_scope_q),
+    )
+    by_unit: dict[int, dict] = {}
+    for row in rows:
+        use = by_unit.setdefault(
+            row["bd_id"],
+            {
+                "unit": Unit(
+                    id=row["bd_id"],
+                    code=row["bd__code"],
+                    name_en=row["bd__name_en"],
+                    name_zh_hant=row["bd__name_zh_hant"],
+                    kind=row["bd__kind"],
+                    group_id=row["bd_id"],
+                    path=row["bd__path"],
+                ),
+                "by_stage": {},
+                "in_operation": 0,
+                "realised": Benefits(),
+            },
         )
+        use["by_stage"][row["stage"]] = row["count"]
+        use["in_operation"] += row["operating"]
+        use["realised"] += Benefits(row["hours"] or 0, row["cost"] or Decimal("0"))
+    may_view = has_permission(user, Permission.VIEW_PROJECT)
+    uses = []
+    for use in by_unit.values():
+        in_scope = may_view and unit_in_scope(user, use["unit"])
+        uses.append(UnitUse(**{**use, "in_scope": in_scope, "realised": use["realised"] if in_scope else None}))
     uses.sort(key=lambda use: (REACH.index(use.furthest), -use.total, use.unit.code))
 
     projects = visible.annotate(reach=_reach_order()).order_by("reach", "-updated_at", "pk")
@@ -224,8 +236,7 @@ def reuse_of(*, user, subject: Subject, exclude_units=(), limit: int | None = No
 
 
 def reuse_for_project(*, user, project) -> list[Reuse]:
-    """ "Other B/Ds doing this": the same catalogue solution, vendor and category, other B/Ds only."""
-    units = org_units()
+    """Other B/Ds doing this: the same catalogue solution, vendor and category, other B/Ds only."""
     subjects = []
     if project.catalogue_solution_id:
         solution = project.catalogue_solution
@@ -235,7 +246,7 @@ def reuse_for_project(*, user, project) -> list[Reuse]:
         subjects.append(Subject(VENDOR, str(vendor.pk), vendor.name_en, vendor.name_zh_hant))
     subjects.append(Subject(CATEGORY, project.category, str(project.get_category_display())))
     return [
-        reuse_of(user=user, subject=subject, exclude_units=[project.bd_id], limit=PANEL_PROJECTS, units=units)
+        reuse_of(user=user, subject=subject, exclude_units=[project.bd_id], limit=PANEL_PROJECTS)
         for subject in subjects
     ]
 
@@ -264,7 +275,7 @@ def overview(*, kind: str, limit: int | None = None) -> list[OverviewRow]:
         .annotate(
             units=Count("bd", distinct=True),
             projects=Count("pk"),
-            in_operation=Count("pk", filter=Q(pk__in=Project.objects.in_operation().values("pk"))),
+            in_operation=Count("pk", filter=ProjectQuerySet.in_operation_q()),
             bespoke=Count("pk", filter=Q(strategy="bespoke")),
         )
         .order_by("-units", "-projects", field)

@@ -2,18 +2,19 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from adoption.models import Project
 from adoption.roles import Permission, has_permission
 from adoption.segments import Segment
 from lifecycle.stages import SHORT_LABELS, Stage
 from reports import dashboard as presenter
 from reports.forms import OVERVIEW_ROWS, OVERVIEW_TITLES, ReuseForm
 from reports.portfolio.cache import canonical_filters, figures_key, figures_of, portfolio_filter, without_blanks
-from reports.reuse import CATEGORY, SOLUTION, VENDOR, overview, reuse_of
+from reports.reuse import CATEGORY, PAGE_PROJECTS, SOLUTION, VENDOR, overview, reuse_for_project, reuse_of
 
 
 def _require_dashboard(user) -> None:
@@ -86,7 +87,7 @@ def reuse(request):
     subject = form.subject() if form.is_valid() else None
     context = {"form": form, "subject": subject, "options": form.options()}
     if subject is not None:
-        context["reuse"] = reuse_of(user=request.user, subject=subject)
+        context["reuse"] = reuse_of(user=request.user, subject=subject, limit=PAGE_PROJECTS)
         context["stages"] = [(stage, SHORT_LABELS[stage]) for stage in Stage.values]
     else:
         context["overviews"] = [
@@ -94,3 +95,14 @@ def reuse(request):
             for kind in (SOLUTION, CATEGORY, VENDOR)
         ]
     return render(request, "reports/reuse.html", context)
+
+
+@login_required
+def reuse_panel(request, pk: int):
+    """The panel "Other B/Ds doing this" of a project the user may see (a 404 otherwise)."""
+    projects = Project.objects.restrict(request.user, Permission.VIEW_PROJECT).select_related(
+        "catalogue_solution", "vendor"
+    )
+    project = get_object_or_404(projects, pk=pk)
+    reuses = reuse_for_project(user=request.user, project=project)
+    return render(request, "reports/includes/reuse_panel.html", {"project": project, "reuses": reuses})

@@ -4,7 +4,8 @@
 scoped (``Project.objects.restrict(user, permission)``) and filtered, and returns plain data.
 The number of queries is ``QUERIES`` whatever the number of projects. No figure is computed
 from the audit trail: the time in a stage comes from ``lifecycle.StagePeriod``, which the
-transitions keep, and the segments are those of ``adoption.segments``.
+transitions keep, and the segments are those of ``ProjectQuerySet`` (now) and ``adoption.segments``
+(at a past moment).
 """
 
 import math

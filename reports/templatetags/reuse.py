@@ -1,11 +1,13 @@
 from django import template
 
-from reports.reuse import reuse_for_project
-
 register = template.Library()
 
 
-@register.inclusion_tag("reports/includes/reuse_panel.html", takes_context=True)
-def reuse_panel(context, project):
-    """ "Other B/Ds doing this" for a project page: ``{% load reuse %}{% reuse_panel project %}``."""
-    return {"project": project, "reuses": reuse_for_project(user=context["request"].user, project=project)}
+@register.inclusion_tag("reports/includes/reuse_panel_loader.html")
+def reuse_panel(project):
+    """The panel "Other B/Ds doing this" on a project page: ``{% load reuse %}{% reuse_panel project %}``.
+
+    The page shows the panel's heading and a link at once; htmx then loads the panel itself
+    (``reports:reuse_panel``), so the project page costs no query for it.
+    """
+    return {"project": project}

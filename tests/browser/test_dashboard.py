@@ -67,6 +67,7 @@ def test_the_reuse_view_and_panel_are_accessible(page, portfolio):
     page.get_by_role("link", name="Project 0").click()
     page.wait_for_load_state()
     assert page.get_by_role("heading", name="Other B/Ds doing this").is_visible()
+    page.get_by_text("Other B/Ds: 1. Projects: 2.").wait_for()  # the panel, loaded after the page
     assert_accessible(page)
     switch_language(page, "zh-hant")
     assert page.get_by_role("heading", name="其他局／部門的同類項目").is_visible()

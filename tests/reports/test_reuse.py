@@ -54,19 +54,32 @@ def test_the_reuse_page_never_names_a_project_outside_scope(client, portfolio, n
     assert "Outside your scope" in content
 
 
-def test_the_project_page_shows_other_bds_doing_this(client, portfolio, now, django_assert_num_queries):
+def test_the_project_page_loads_the_panel_without_a_query(client, portfolio, now):
+    login(client, officer("ImmD"))
+    content = client.get(reverse("adoption:project_detail", args=[portfolio["p1"].pk])).content.decode()
+    panel = reverse("reports:reuse_panel", args=[portfolio["p1"].pk])
+    assert f'hx-get="{panel}"' in content
+    assert "Other B/Ds doing this" in content
+    assert "/dashboard/reuse/?category=document_processing" in content  # without JavaScript, a link
+
+
+def test_the_panel_shows_other_bds_doing_this(client, portfolio, now, django_assert_num_queries):
     """An ImmD officer sees other B/Ds' document-processing projects as numbers only."""
     login(client, officer("ImmD"))
-    # the project page's own 12 (tests/ui/test_query_counts.py, "detail_live"); the panel's 5: B/Ds,
-    # then per B/D and stage, in operation, realised, projects
-    with django_assert_num_queries(17):
-        response = client.get(reverse("adoption:project_detail", args=[portfolio["p1"].pk]))
+    # session, user, project; per B/D and stage (with their names, in operation, realised), projects
+    with django_assert_num_queries(5):
+        response = client.get(reverse("reports:reuse_panel", args=[portfolio["p1"].pk]))
     content = response.content.decode()
     assert "Other B/Ds doing this" in content
-    assert "4 projects in 3 other B/Ds, 0 in operation." in content  # HKPF 2, FEHD 1, DoJ 1
+    assert "Other B/Ds: 3. Projects: 4. In operation: 0." in content  # HKPF 2, FEHD 1, DoJ 1
     assert "4 more projects are in B/Ds outside your scope." in content
     for hidden in (*OUT_OF_SB, "p3", "p4", "HKPF-2026-"):
         assert hidden not in content
+
+
+def test_the_panel_of_a_project_outside_scope_is_not_found(client, portfolio, now):
+    login(client, officer("ImmD"))
+    assert client.get(reverse("reports:reuse_panel", args=[portfolio["p5"].pk])).status_code == 404
 
 
 def test_the_panel_lists_what_the_viewer_may_see(portfolio, now):
@@ -130,8 +143,8 @@ def test_queries_are_pinned(client, portfolio, now, django_assert_num_queries):
     user = management("SB", ScopeLevel.UNIT_TREE)
     login(client, user)
     # session, user; the form's solution lookup; the solution and vendor lists;
-    # B/Ds, per B/D and stage, in operation, realised, projects
-    with django_assert_num_queries(10):
+    # per B/D and stage (with their names, in operation, realised), projects
+    with django_assert_num_queries(7):
         client.get(reverse("reports:reuse"), {"solution": "HKGAI-HKCHAT"})
     # session, user; the solution and vendor lists; three overviews; the solutions' names
     # (categories need no query, and no vendor is in use)

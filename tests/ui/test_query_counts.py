@@ -22,10 +22,9 @@ OFFICER_PAGES = {
     "create": 9,
     # + project, checklist items with template items and who completed them, their evidence,
     # the pending review, the state machine's conditions (gate approved / returned for rework,
-    # no pending review: one small query each, per available transition), officers, recent timeline,
-    # and the reuse panel "Other B/Ds doing this" (reports.reuse): 5
-    "detail": 16,
-    "detail_live": 17,
+    # no pending review: one small query each, per available transition), officers, recent timeline
+    "detail": 11,
+    "detail_live": 12,
     # + project, the form's choices and the project's current officers
     "edit": 11,
     # + project, the latest screening
