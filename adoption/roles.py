@@ -76,6 +76,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             P.SCHEDULE_REPORTS,
             P.MANAGE_RETURN_ROUNDS,
             P.EXPORT_RETURNS,
+            P.IMPORT_PROJECTS,
             P.MANAGE_REFERENCE_DATA,
         }
     ),

@@ -11,6 +11,8 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("language/", set_language, name="set_language"),
     path("projects/", include("adoption.urls")),
+    path("returns/", include("reports.returns.urls")),
+    path("import/", include("reports.inventory.urls")),
     path("", include("lifecycle.urls")),
     path("dashboard/", include("reports.urls")),
     path("reports/", include("reports.runs.urls")),

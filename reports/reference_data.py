@@ -1,4 +1,8 @@
-"""Reference data of the reports app, loaded by ``seed_reference_data``. Safe to run again."""
+"""Reference data of the reports app, loaded by ``seed_reference_data``. Safe to run again.
+
+The quarterly returns' schedules (open the round after quarter end, remind B/Ds) and the
+portfolio reports' schedules and scheduler account, each in functions of their own.
+"""
 
 import json
 
@@ -7,6 +11,20 @@ from django.db import transaction
 from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
 from adoption.choices import OrgUnitKind, Role, ScopeLevel
+
+SCHEDULES = (
+    ("Quarterly returns: open the last ended quarter's round", "reports.tasks.open_quarterly_return_round", "1"),
+    ("Quarterly returns: remind B/Ds of returns due or overdue", "reports.tasks.send_quarterly_return_reminders", "9"),
+)
+
+
+def load_schedules() -> None:
+    for name, task, hour in SCHEDULES:
+        daily, _ = CrontabSchedule.objects.get_or_create(
+            minute="0", hour=hour, day_of_week="*", day_of_month="*", month_of_year="*", timezone="Asia/Hong_Kong"
+        )
+        PeriodicTask.objects.get_or_create(name=name, defaults={"task": task, "crontab": daily})
+
 
 REPORT_TASK = "reports.tasks.generate_scheduled_report"
 SWEEP_TASK = "reports.tasks.sweep_stuck_reports"
@@ -70,6 +88,8 @@ def load_report_schedules() -> int:
 
 
 def load(stdout) -> None:
+    load_schedules()
+    stdout.write("Schedules: quarterly return rounds and reminders")
     ensure_report_scheduler()
     created = load_report_schedules()
     stdout.write(f"Report schedules: {created} created")

@@ -1,10 +1,24 @@
-"""Celery tasks of the reports app: thin wrappers around ``reports.services``."""
+"""Celery tasks of the reports app: thin wrappers around its services (report runs, quarterly returns)."""
 
 from celery import shared_task
 from django.conf import settings
 
 from reports import services
+from reports.returns.reminders import send_return_reminders
+from reports.returns.services import open_previous_quarter_round
 from reports.services.runs import ClaimOutcome
+
+
+@shared_task
+def open_quarterly_return_round() -> str | None:
+    """Daily: open the last ended quarter's return round if it is not open yet."""
+    round_ = open_previous_quarter_round()
+    return round_.quarter if round_ else None
+
+
+@shared_task
+def send_quarterly_return_reminders() -> dict[str, int]:
+    return send_return_reminders()
 
 
 @shared_task(

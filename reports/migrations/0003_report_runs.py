@@ -13,6 +13,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('adoption', '0001_initial'),
+        ('reports', '0002_return_lines_frozen_trigger'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

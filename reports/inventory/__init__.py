@@ -1,0 +1,1 @@
+"""The project inventory as a spreadsheet: template, export, and all-or-nothing import."""

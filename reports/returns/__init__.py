@@ -1,0 +1,1 @@
+"""Quarterly returns: rounds, the frozen snapshot, the B/D workflow, reminders and exports."""
