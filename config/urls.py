@@ -15,5 +15,6 @@ urlpatterns = [
     path("import/", include("reports.inventory.urls")),
     path("", include("lifecycle.urls")),
     path("dashboard/", include("reports.urls")),
+    path("reports/", include("reports.runs.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -8,6 +8,7 @@ switch to PostgreSQL and a Redis broker and cache.
 from pathlib import Path
 
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from config.env import env_bool, env_database, env_int, env_list, env_redis_url, env_str
@@ -157,7 +158,9 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 3600}
+# An unacknowledged task (its worker died) is handed to another worker after this long: keep it
+# above the longest task's hard time limit, or a slow task is started a second time.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 2 * 3600, minimum=1)}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -189,6 +192,18 @@ CONTENT_SECURITY_POLICY = {
 TRACKER_STALLED_AFTER_DAYS = env_int("TRACKER_STALLED_AFTER_DAYS", 120, minimum=1)
 TRACKER_EVIDENCE_MAX_BYTES = env_int("TRACKER_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
 TRACKER_DASHBOARD_CACHE_SECONDS = env_int("TRACKER_DASHBOARD_CACHE_SECONDS", 300)
+
+# Portfolio reports (reports.tasks): time limits of one run, how long a running run may go
+# without a sign of life before a redelivered task takes it over, and the queue it goes to.
+TRACKER_REPORT_SOFT_TIME_LIMIT = env_int("TRACKER_REPORT_SOFT_TIME_LIMIT", 30 * 60, minimum=10)
+TRACKER_REPORT_HARD_TIME_LIMIT = env_int("TRACKER_REPORT_HARD_TIME_LIMIT", 32 * 60, minimum=20)
+TRACKER_REPORT_LEASE_SECONDS = env_int("TRACKER_REPORT_LEASE_SECONDS", 120, minimum=1)
+if TRACKER_REPORT_HARD_TIME_LIMIT <= TRACKER_REPORT_SOFT_TIME_LIMIT:
+    raise ImproperlyConfigured("TRACKER_REPORT_HARD_TIME_LIMIT must be longer than TRACKER_REPORT_SOFT_TIME_LIMIT.")
+TRACKER_REPORTS_QUEUE = env_str("TRACKER_REPORTS_QUEUE", "celery")
+# Owner and e-mail address of scheduled reports (see README, "Portfolio reports").
+TRACKER_REPORT_SCHEDULER_USERNAME = env_str("TRACKER_REPORT_SCHEDULER_USERNAME", "report.scheduler")
+TRACKER_REPORT_SCHEDULER_EMAIL = env_str("TRACKER_REPORT_SCHEDULER_EMAIL", "dpo-reports@tracker.invalid")
 
 LOGGING = {
     "version": 1,

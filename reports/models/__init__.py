@@ -13,3 +13,4 @@ from reports.models.returns import (  # noqa: F401
     ReturnRound,
     ReturnStatus,
 )
+from reports.models.runs import ReportFormat, ReportLanguage, ReportRun, RunStatus  # noqa: F401
