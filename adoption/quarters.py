@@ -46,6 +46,11 @@ class Quarter:
     def current(cls) -> "Quarter":
         return cls.containing(timezone.localdate())
 
+    @classmethod
+    def last_ended(cls, today: date | None = None) -> "Quarter":
+        """The most recent quarter whose last day has passed."""
+        return cls.containing(today or timezone.localdate()).previous()
+
     def __str__(self) -> str:
         return f"{self.year}Q{self.number}"
 
@@ -101,3 +106,6 @@ class Quarter:
 
     def has_begun(self, now: datetime | None = None) -> bool:
         return self.start <= (now or timezone.now())
+
+    def has_ended(self, today: date | None = None) -> bool:
+        return (today or timezone.localdate()) > self.last_day

@@ -103,8 +103,8 @@ def _run_child(kind: str, quarter: str, directory: str) -> dict:
 
 
 def _round(report: Report):
+    from adoption.quarters import Quarter
     from reports.models import ReturnRound
-    from reports.returns.quarters import Quarter
     from reports.returns.services import open_round
 
     quarter = str(Quarter.last_ended())

@@ -2,8 +2,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from adoption.quarters import Quarter
 from reports.models import ReturnRound
-from reports.returns.quarters import Quarter
 
 QUARTERS_OFFERED = 8
 CHANGE_FILTERS = {

@@ -12,12 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from adoption.models import OrgUnit
+from adoption.quarters import Quarter
 from adoption.roles import Permission, has_permission
 from adoption.scoping import unit_in_scope
 from lifecycle.errors import ActionRefused
 from reports.bulk import insert_rows
 from reports.models import BDReturn, LineRemark, ReturnAction, ReturnEvent, ReturnLine, ReturnRound, ReturnStatus
-from reports.returns.quarters import Quarter
 from reports.returns.snapshot import quarter_lines
 
 DUE_AFTER_QUARTER_END = timedelta(days=30)

@@ -18,10 +18,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from adoption.models import STAGE_TARGET_FIELDS, Project
+from adoption.quarters import Quarter
 from lifecycle.choices import AuditAction
 from lifecycle.models import AuditEvent, StagePeriod
 from lifecycle.stages import TERMINAL_STAGES, Stage
-from reports.returns.quarters import Quarter
 
 TARGET_DATE_FIELDS = (*STAGE_TARGET_FIELDS.values(), "target_completion_date")
 COPIED_FIELDS = (

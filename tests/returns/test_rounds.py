@@ -4,10 +4,10 @@ import pytest
 from django.db import connection, transaction
 from django.db.utils import DatabaseError
 
+from adoption.quarters import Quarter
 from lifecycle.errors import ActionRefused
 from lifecycle.services import resume_project
 from reports.models import FrozenLineError, ReturnLine, ReturnRound
-from reports.returns.quarters import Quarter
 from reports.returns.services import open_previous_quarter_round, open_round
 from tests.factories import dpo_officer, pass_gate
 from tests.returns.conftest import at

@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from adoption.quarters import Quarter, QuarterError
 from reports.models import ReturnRound
 from reports.returns.export import return_csv_chunks, write_return_xlsx
-from reports.returns.quarters import BadQuarter, Quarter
 
 
 class Command(BaseCommand):
@@ -17,7 +17,7 @@ class Command(BaseCommand):
     def handle(self, *args, quarter, format, output, bd=None, **options):
         try:
             quarter = Quarter.parse(quarter)
-        except BadQuarter:
+        except QuarterError:
             raise CommandError(f"{quarter!r} is not a quarter: write it like 2026Q3.") from None
         round_ = ReturnRound.objects.filter(quarter=str(quarter)).first()
         if round_ is None:
