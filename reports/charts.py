@@ -329,6 +329,9 @@ def _render(fig, titles: dict[str, str]) -> str:
     root.set("stroke-linejoin", "round")
     root.set("stroke-linecap", "butt")
     root.set("font-family", CSS_FONT_FAMILY)
+    # ElementTree's prefix registry is global and WeasyPrint rebinds the empty prefix when it loads:
+    # claim it again right before writing, or the chart comes out as <ns0:svg> and does not render.
+    ElementTree.register_namespace("", SVG_NS)
     return ElementTree.tostring(root, encoding="unicode")
 
 

@@ -2,7 +2,6 @@
 appendix of every project drawn straight into the same file (see ``fastpdf``)."""
 
 import re
-from xml.etree import ElementTree
 
 import weasyprint.pdf.metadata  # noqa: F401 - imported first, see below
 from django.template.loader import render_to_string
@@ -11,11 +10,6 @@ from django.utils.translation import gettext as _
 from reports.portfolio_report.content import PDF_LIST_LIMIT, PortfolioReport
 from reports.portfolio_report.fastpdf import FastColumn, append_table_pages
 from reports.portfolio_report.values import as_text
-
-# WeasyPrint registers the empty XML prefix for its own metadata, which takes the default namespace
-# away from SVG: charts serialised afterwards would come out as <ns0:svg> and not render (in the
-# PDF, nor on a dashboard served by the same process). Give it back once WeasyPrint is loaded.
-ElementTree.register_namespace("", "http://www.w3.org/2000/svg")
 
 # Column widths of the appendix, in points (A4 landscape leaves about 770).
 APPENDIX_WIDTHS = (88, 300, 48, 100, 62, 48, 62, 62)
@@ -52,7 +46,6 @@ def render_pdf(report: PortfolioReport, target, *, progress) -> None:
     """Write the report's PDF to ``target`` (a path or binary file). ``progress(fraction, note)``."""
     from weasyprint import HTML
 
-    ElementTree.register_namespace("", "http://www.w3.org/2000/svg")
     sections = []
     for index, section in enumerate(report.sections()):
         sections.append(_preview(section))
