@@ -168,3 +168,16 @@ def test_xlsx_in_chinese(portfolio):
     row = find_row(projects, portfolio["visa"].code)
     assert row[1] == "簽證申請分流"
     assert row[5] == "是"
+
+
+def test_charts_keep_the_svg_namespace_after_weasyprint_has_loaded():
+    """WeasyPrint rebinds ElementTree's empty prefix; a chart drawn afterwards must still be <svg>."""
+    import weasyprint  # noqa: F401
+
+    from reports.charts import Series, bar_chart
+
+    svg = bar_chart(
+        "namespace-check", categories=["A", "B"], series=[Series(label="n", colour="#1f5f8b", values=[1, 2])]
+    )
+    assert "<svg" in svg
+    assert "ns0:" not in svg
