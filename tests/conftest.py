@@ -68,7 +68,9 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def _reference_data_after_flush(request):
     """Transactional tests (live server, real connections) flush every table when they end,
     reference data included: give each one its reference data back."""
-    if "transactional_db" in request.fixturenames or "live_server" in request.fixturenames:
+    marker = request.node.get_closest_marker("django_db")
+    marked = marker is not None and bool(marker.kwargs.get("transaction", marker.args[0] if marker.args else False))
+    if marked or "transactional_db" in request.fixturenames or "live_server" in request.fixturenames:
         request.getfixturevalue("transactional_db")
         call_command("seed_reference_data", stdout=open(os.devnull, "w"))  # noqa: SIM115
 
