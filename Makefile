@@ -48,7 +48,7 @@ messages: $(VENV)/.runtime
 	else echo "WARNING: gettext is missing; the interface is shown in English only."; fi
 
 makemessages: $(VENV)/.dev
-	$(PY) manage.py makemessages -l zh_Hant --ignore=.venv --ignore=node_modules --ignore=var --no-obsolete
+	$(PY) manage.py makemessages -l zh_Hant --ignore=.venv --ignore=node_modules --ignore=var --ignore=tests --ignore=benchmarks --ignore=docs --no-obsolete
 
 run: $(VENV)/.runtime system-packages-run messages
 	$(PY) manage.py migrate --noinput -v0

@@ -19,20 +19,21 @@ TARGET_RSS_MB = 1024
 
 
 def generate_one(format: str) -> dict:
-    """In the child process: one report of every project, for the last complete quarter."""
+    """In the child process: one report of every project, all B/Ds, in Chinese."""
     from django.core.files.storage import default_storage
+    from django.utils import timezone
 
     from adoption.quarters import Quarter
     from reports.models import ReportRun, RunStatus
     from reports.services import generate_report
     from reports.services.runs import scheduler_user
 
-    quarter = Quarter.current().previous()
+    # The current quarter up to today: every project registered so far is in the report.
     run = ReportRun.objects.create(
         requested_by=scheduler_user(),
         scope_level="all",
-        period_start=quarter.first_day,
-        period_end=quarter.last_day,
+        period_start=Quarter.current().first_day,
+        period_end=timezone.localdate(),
         format=format,
         language="zh-hant",
     )
