@@ -6,7 +6,6 @@ sent once: a failed send rolls the log row back and tomorrow's run tries again.
 
 import logging
 import smtplib
-from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -16,7 +15,6 @@ from django.utils import timezone, translation
 
 from lifecycle.choices import ReminderKind
 from lifecycle.models import ReminderLog
-from lifecycle.stages import LIFECYCLE_STAGES, Stage
 
 logger = logging.getLogger(__name__)
 
@@ -55,9 +53,8 @@ def send_due_reminders(*, today=None) -> dict[str, int]:
     counts = {ReminderKind.OVERDUE_REVIEW: 0, ReminderKind.STALLED: 0}
     base = Project.objects.select_related("responsible_officer", "bd").prefetch_related("project_officers")
 
-    overdue = base.filter(
-        stage=Stage.DEPLOY_IMPROVE, in_operation_since__isnull=False, next_periodic_review_due__lt=today
-    )
+    # The dashboard's segments: a reminder goes exactly to the projects it counts.
+    overdue = base.periodic_review_overdue(today=today)
     sent_overdue = set(
         ReminderLog.objects.filter(kind=ReminderKind.OVERDUE_REVIEW, project__in=overdue).values_list(
             "project_id", "reference"
@@ -72,10 +69,7 @@ def send_due_reminders(*, today=None) -> dict[str, int]:
             project, ReminderKind.OVERDUE_REVIEW, reference, "overdue_review", context
         )
 
-    threshold = timezone.now() - timedelta(days=settings.TRACKER_STALLED_AFTER_DAYS)
-    stalled = base.filter(stage__in=LIFECYCLE_STAGES, stage_entered_at__lt=threshold).exclude(
-        stage=Stage.DEPLOY_IMPROVE, in_operation_since__isnull=False
-    )
+    stalled = base.stalled()
     sent_stalled = set(
         ReminderLog.objects.filter(kind=ReminderKind.STALLED, project__in=stalled).values_list(
             "project_id", "reference"
