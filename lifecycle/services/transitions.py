@@ -100,8 +100,10 @@ def _simple_transition(*, project, by, transition: str, reason: str, **kwargs):
     with transaction.atomic():
         locked = lock(project)
         require(by, TRANSITION_PERMISSIONS[transition], locked)
-        require_not_closed(locked)
+        # First whether someone else moved it: that is what the user needs to hear, even when
+        # the other action closed the project.
         require_unchanged_stage(project, locked)
+        require_not_closed(locked)
         require_no_pending_review(locked, PENDING_REVIEW)
         change_stage(project=locked, by=by, transition=transition, reason=reason, **kwargs)
     project.refresh_from_db()

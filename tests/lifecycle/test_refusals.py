@@ -14,6 +14,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from adoption.choices import Role
+from adoption.models import Project
 from adoption.services import update_project
 from lifecycle.errors import ActionRefused
 from lifecycle.models import ChecklistItem
@@ -458,6 +459,13 @@ def _retired(w):
 def holding_a_cancelled_project(w):
     project = _cancelled(w)
     return lambda: hold_project(project=project, by=w.po, reason="Pause"), "The project is closed (Cancelled)"
+
+
+@case
+def holding_a_project_someone_else_has_just_cancelled(w):
+    seen = Project.objects.get(pk=w.project.pk)  # open when the officer loaded the page
+    cancel_project(project=w.refresh(), by=w.ap, reason="Superseded")
+    return lambda: hold_project(project=seen, by=w.po, reason="Pause"), "Someone else changed this project"
 
 
 @case
