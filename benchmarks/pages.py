@@ -124,7 +124,7 @@ def main() -> None:
         runs=args.runs,
         **context,
     )
-    # Free-text search scans the titles (no trigram index yet): reported, not held to the target.
+    # Free-text search (trigram indexes, adoption migration 0004): reported, not held to the target.
     report.emit(
         "project_list_dpo_search_ms_median",
         timed(dpo, list_url + "?q=" + project.code[-6:]),
