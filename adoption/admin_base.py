@@ -25,7 +25,20 @@ class ReferenceDataAdmin(admin.ModelAdmin):
         return False  # deactivate instead: history refers to these rows
 
 
-class ScopedReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records that change only through the services: the admin shows them, never edits them."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ScopedReadOnlyAdmin(ReadOnlyAdmin):
     """Project records, read-only and limited to the user's scope. Changes go through the services."""
 
     scope_field = "project__bd"
@@ -38,12 +51,3 @@ class ScopedReadOnlyAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return has_permission(request.user, Permission.VIEW_PROJECT)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

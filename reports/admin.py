@@ -11,7 +11,7 @@ from django_celery_beat.models import ClockedSchedule, CrontabSchedule, Interval
 from import_export.admin import ExportActionMixin
 from import_export.formats.base_formats import CSV, XLSX
 
-from adoption.admin_base import ScopedReadOnlyAdmin
+from adoption.admin_base import ReadOnlyAdmin, ScopedReadOnlyAdmin
 from adoption.roles import Permission, has_permission
 from reports.models import (
     BDReturn,
@@ -142,7 +142,7 @@ for model, base in (
 
 
 @admin.register(ReportRun)
-class ReportRunAdmin(admin.ModelAdmin):
+class ReportRunAdmin(ReadOnlyAdmin):
     """Runs whose scope the user's covers; read-only (runs change only through the services)."""
 
     list_display = [
@@ -167,12 +167,3 @@ class ReportRunAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return self.has_module_permission(request)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
