@@ -2,6 +2,7 @@
 working, no serious or critical axe-core violation, in both languages."""
 
 import pytest
+from playwright.sync_api import expect
 
 from adoption.choices import ScopeLevel
 from tests.browser.conftest import assert_accessible, sign_in, switch_language
@@ -31,7 +32,7 @@ def test_the_dashboard_in_both_languages(page, portfolio):
     charts = page.locator("svg.chart__svg")
     assert charts.count() == 6
     for index in range(charts.count()):
-        assert charts.nth(index).is_visible()
+        expect(charts.nth(index)).to_be_visible()
         assert charts.nth(index).bounding_box()["height"] > 100
     assert page.locator(".card__link").first.inner_text().startswith("4")
 
@@ -40,7 +41,7 @@ def test_the_dashboard_in_both_languages(page, portfolio):
     summary.focus()
     page.keyboard.press("Enter")
     table = page.get_by_role("table", name="Pipeline by stage and B/D")
-    assert table.is_visible()
+    expect(table).to_be_visible()
     assert_accessible(page)
 
     # A bar of the chart drills down to the project list.
@@ -62,13 +63,13 @@ def test_the_reuse_view_and_panel_are_accessible(page, portfolio):
     page.select_option("#id_category", "document_processing")
     page.get_by_role("button", name="Look up").click()
     page.wait_for_load_state()
-    assert page.get_by_role("table", name="By B/D, furthest first").is_visible()
+    expect(page.get_by_role("table", name="By B/D, furthest first")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name="Project 0").click()
     page.wait_for_load_state()
-    assert page.get_by_role("heading", name="Other B/Ds doing this").is_visible()
+    expect(page.get_by_role("heading", name="Other B/Ds doing this")).to_be_visible()
     page.get_by_text("Other B/Ds: 1. Projects: 2.").wait_for()  # the panel, loaded after the page
     assert_accessible(page)
     switch_language(page, "zh-hant")
-    assert page.get_by_role("heading", name="其他局／部門的同類項目").is_visible()
+    expect(page.get_by_role("heading", name="其他局／部門的同類項目")).to_be_visible()
     assert_accessible(page)

@@ -1,6 +1,7 @@
 """Every page of issue 4, in both languages, has no serious or critical axe-core violation."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_accessible, sign_in, switch_language
 
@@ -75,9 +76,9 @@ def test_every_page_is_accessible(page, language):
         switch_language(page, "zh-hant")
     page.goto(f"/projects/{data['chatbot'].pk}/actions/hold/")
     page.click("main form button[type=submit]")
-    assert page.locator("#error-summary").is_visible()
+    expect(page.locator("#error-summary")).to_be_visible()
     assert_accessible(page)
     page.goto(f"/projects/{data['transcribe'].pk}/incidents/")
     page.click("main form.panel button[type=submit]")
-    assert page.locator("#error-summary").is_visible()
+    expect(page.locator("#error-summary")).to_be_visible()
     assert_accessible(page)

@@ -4,6 +4,7 @@ the gate review; an approver approves it; the project shows stage 2 and the time
 officer of another B/D gets a 404 for the project's address."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_accessible, sign_in, switch_language
 from tests.factories import approver, officer
@@ -33,8 +34,8 @@ def test_officer_and_approver_take_a_project_through_gate_1(page, language, tmp_
     page.click("a[href='/projects/new/']")
     # Submitting the empty form shows the error summary, linked to the fields.
     page.click(".project-form > .actions button[type=submit]")
-    summary = page.locator("#error-summary")
-    assert summary.is_visible()
+    summary = page.locator("#error-summary")  # expect() waits for the response to the post
+    expect(summary).to_be_visible()
     assert page.locator("#id_business_problem[aria-invalid=true]").count() == 1
     assert_accessible(page)
 
@@ -46,11 +47,11 @@ def test_officer_and_approver_take_a_project_through_gate_1(page, language, tmp_
     page.select_option("#id_category", "chatbot")
     # A follow-up question appears only after a "yes" to its parent.
     follow_up = page.locator("[data-shown-if=personal_data]")
-    assert follow_up.is_hidden()
+    expect(follow_up).to_be_hidden()
     page.check("#id_screening-personal_data_0")
-    assert follow_up.is_visible()
+    expect(follow_up).to_be_visible()
     page.check("#id_screening-personal_data_1")
-    assert follow_up.is_hidden()
+    expect(follow_up).to_be_hidden()
     for key in (
         "unacceptable_use",
         "decides_on_individuals",
@@ -94,7 +95,7 @@ def test_officer_and_approver_take_a_project_through_gate_1(page, language, tmp_
     page.goto("/reviews/")
     assert_accessible(page)
     page.click("table a")
-    assert page.locator(".evidence__list a", has_text="endorsement.pdf").count() == 1
+    expect(page.locator(".evidence__list a", has_text="endorsement.pdf")).to_have_count(1)
     assert_accessible(page)
     page.check("#id_decision_0")
     page.fill("#id_comment", "Well prepared.")
@@ -142,7 +143,7 @@ def test_the_checklist_and_the_screening_work_without_javascript(browser, live_s
         sign_in(page, author)
         page.goto(f"/projects/{project.pk}/screening/")
         # Without JavaScript every follow-up question shows, saying when to answer it.
-        assert page.locator("[data-shown-if=personal_data]").is_visible()
+        expect(page.locator("[data-shown-if=personal_data]")).to_be_visible()
         for key in (
             "unacceptable_use",
             "decides_on_individuals",

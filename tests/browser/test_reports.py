@@ -1,6 +1,7 @@
 """Portfolio reports in a real browser: request, progress polling, download; both languages, axe-checked."""
 
 import pytest
+from playwright.sync_api import expect
 
 from adoption.choices import ScopeLevel
 from reports.models import ReportRun, RunStatus
@@ -19,6 +20,7 @@ def test_management_requests_a_report_and_downloads_it(page, tmp_path):
     page.get_by_role("link", name="Reports").click()
     assert_accessible(page)
     page.get_by_role("link", name="Request a report").click()
+    page.wait_for_selector("#id_scope")
     scopes = page.locator("#id_scope option").all_inner_texts()
     assert any("Security Bureau and its departments" in label for label in scopes)
     assert not any("Environment and Ecology Bureau" in label for label in scopes)
@@ -29,7 +31,7 @@ def test_management_requests_a_report_and_downloads_it(page, tmp_path):
     page.fill("#id_period_start", "2026-03-01")
     page.fill("#id_period_end", "2026-02-01")
     page.get_by_role("button", name="Request the report").click()
-    assert page.get_by_role("alert").is_visible()
+    expect(page.get_by_role("alert")).to_be_visible()
     assert page.locator("#id_period_end").get_attribute("aria-invalid") == "true"
     assert_accessible(page)
     assert not ReportRun.objects.exists()
@@ -39,7 +41,7 @@ def test_management_requests_a_report_and_downloads_it(page, tmp_path):
     page.check("#id_format_1")  # the workbook: quicker to make in a test
     page.get_by_role("button", name="Request the report").click()
     page.get_by_role("link", name="Download the report").wait_for()  # made eagerly in tests
-    assert page.get_by_text("Ready").first.is_visible()
+    expect(page.get_by_text("Ready").first).to_be_visible()
     assert_accessible(page)
     with page.expect_download() as download:
         page.get_by_role("link", name="Download the report").click()
@@ -74,5 +76,5 @@ def test_the_run_page_follows_progress_until_ready(page):
     page.get_by_text("The worker stopped.").wait_for()
     assert page.locator("[hx-trigger]").count() == 0  # polling has stopped
     switch_language(page, "zh-hant")
-    assert page.get_by_text("失敗").first.is_visible()
+    expect(page.get_by_text("失敗").first).to_be_visible()
     assert_accessible(page)

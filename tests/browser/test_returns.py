@@ -1,6 +1,7 @@
 """The returns and import pages in a real browser, in both languages, checked with axe-core."""
 
 import pytest
+from playwright.sync_api import expect
 
 from reports.returns.services import open_round
 from tests.browser.conftest import assert_accessible, sign_in, switch_language
@@ -42,5 +43,5 @@ def test_dpo_and_bd_pages_are_accessible_in_both_languages(page):
     page.set_input_files("#id_file", files=[{"name": "bad.csv", "mimeType": "text/csv", "buffer": b"Title\nx\n"}])
     page.get_by_role("button", name="Check the file").click()
     page.wait_for_load_state()
-    assert page.get_by_role("alert").first.is_visible()
+    expect(page.get_by_role("alert").first).to_be_visible()
     assert_accessible(page)

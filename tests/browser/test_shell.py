@@ -1,6 +1,7 @@
 """The web shell in a real browser, in both languages, checked with axe-core."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_accessible, sign_in, switch_language
 from tests.factories import make_project, officer
@@ -20,10 +21,10 @@ def test_an_officer_signs_in_and_sees_their_projects(page):
     user = officer()
     project = make_project(by=user)
     sign_in(page, user)
-    assert page.get_by_role("link", name=project.title_en).is_visible()
+    expect(page.get_by_role("link", name=project.title_en)).to_be_visible()
     assert_accessible(page)
     switch_language(page, "zh-hant")
-    assert page.get_by_role("link", name=project.title_zh_hant).is_visible()
+    expect(page.get_by_role("link", name=project.title_zh_hant)).to_be_visible()
     assert_accessible(page)
     user.refresh_from_db()
     assert user.language == "zh-hant"
