@@ -65,6 +65,7 @@ from lifecycle.models import (
     PeriodicReview,
     RiskScreening,
     StagePeriod,
+    whole_days,
 )
 from lifecycle.services.checklist import current_template
 from lifecycle.services.gates import review_interval
@@ -713,7 +714,7 @@ COLUMNS = {
         "submitted_snapshot", "decided_by_id", "decided_at", "decision_comment", "rework_to_stage",
         "decision_snapshot",
     ),
-    StagePeriod: ("id", "project_id", "stage", "entered_at", "exited_at", "exit"),
+    StagePeriod: ("id", "project_id", "stage", "entered_at", "exited_at", "exit", "days"),
     PeriodicReview: (
         "id", "project_id", "due_date", "review_date", "kpi_results", "outcome", "realised_staff_hours_per_year",
         "realised_cost_saving_hkd_per_year", "decision", "notes", "recorded_by_id", "recorded_at",
@@ -1011,7 +1012,7 @@ class _History:
         self.pending = None
         self.held_from_stage = ""
         self.closure_reason = ""
-        self.in_operation_since = None
+        self.in_operation_since = self.days_to_operation = None
         self.next_review_due = None
         self.passed_at: dict[str, datetime] = {}
         self.realised = (None, None)
@@ -1238,6 +1239,7 @@ class _History:
         self.passed_at[self.stage] = at
         if self.stage == Stage.DEPLOY_IMPROVE:
             self.in_operation_since = self.gen.local_date(at)
+            self.days_to_operation = (self.in_operation_since - self.gen.local_date(self.periods[-1][2])).days
             self.next_review_due = self.in_operation_since + review_interval(self.tier)
             self.audit(
                 at,
@@ -1273,7 +1275,7 @@ class _History:
             target = next_stage(source)
         elif transition == "rework":
             target = to_stage
-            self.in_operation_since = None
+            self.in_operation_since = self.days_to_operation = None
         elif transition == "hold":
             target, self.held_from_stage = Stage.ON_HOLD, source
         elif transition == "resume":
@@ -1344,7 +1346,8 @@ class _History:
                     )
                 )  # fmt: skip
         for period_id, stage, entered, exited, exit_ in self.periods:
-            rows.periods.append((period_id, project_id, stage, entered, exited, exit_))
+            days = whole_days(entered, exited) if exited else None
+            rows.periods.append((period_id, project_id, stage, entered, exited, exit_, days))
         rows.reviews.extend(tuple(review) for review in self.reviews)
 
 
@@ -1885,6 +1888,7 @@ class _Generator:
             "stage_entered_at": history.periods[-1][2],
             "held_from_stage": history.held_from_stage,
             "in_operation_since": history.in_operation_since,
+            "days_to_operation": history.days_to_operation,
             "closure_reason": history.closure_reason,
             "code": code,
             "title_en": title_en,

@@ -10,7 +10,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Case, Exists, F, OuterRef, Q, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -252,6 +252,12 @@ def restrict_related(queryset, user, permission: Permission = Permission.VIEW_PR
 STAGE_TARGET_FIELDS = {stage: f"target_{stage}_date" for stage in LIFECYCLE_STAGES}
 
 
+def gate_target(prefix: str = "") -> Case:
+    """The target date of the gate of the row's ``stage``: a project's, or (``prefix`` "project__")
+    that of the project of a stage period."""
+    return Case(*(When(stage=stage, then=F(f"{prefix}{field}")) for stage, field in STAGE_TARGET_FIELDS.items()))
+
+
 class Project(ProjectLifecycle):
     """An AI project of a B/D, from idea to retirement."""
 
@@ -383,6 +389,9 @@ class Project(ProjectLifecycle):
                     "catalogue_solution",
                     "vendor",
                     "risk_tier",
+                    "uses_generative_ai",
+                    "processes_personal_data",
+                    "is_public_facing",
                     "expected_staff_hours_per_year",
                     "expected_cost_saving_hkd_per_year",
                     "realised_staff_hours_per_year",
@@ -392,6 +401,28 @@ class Project(ProjectLifecycle):
                 name="project_portfolio",
             ),
             models.Index(fields=["stage", "stage_entered_at"], name="project_stage_entered"),
+            # The dashboard's short lists, read in order from these rather than by sorting every
+            # project: the longest in their stage and the gates due soonest (not in operation) ...
+            models.Index(
+                fields=["stage_entered_at", "id"],
+                include=["bd", "stage", "in_operation_since"],
+                condition=ProjectQuerySet.active_q() & ~ProjectQuerySet.in_operation_q(),
+                name="project_longest_in_stage",
+            ),
+            models.Index(
+                gate_target(),
+                "id",
+                include=["bd", "stage", "in_operation_since", *STAGE_TARGET_FIELDS.values()],
+                condition=~ProjectQuerySet.in_operation_q(),
+                name="project_gate_due",
+            ),
+            # ... and the cycle time of the last stage, from the projects that went into operation.
+            models.Index(
+                fields=["in_operation_since"],
+                include=["id", "bd", "days_to_operation"],
+                condition=Q(in_operation_since__isnull=False),
+                name="project_in_operation",
+            ),
             # The project list's default order (most recently updated first), for all B/Ds and for one.
             models.Index(fields=["-updated_at", "-id"], name="project_updated"),
             models.Index(fields=["bd", "-updated_at"], name="project_bd_updated"),

@@ -228,16 +228,6 @@ def gate_passed_q(stages, period) -> Q:
     return Q(stage__in=list(stages), exit=StageExit.ADVANCED) & within_q("exited_at", period)
 
 
-def operation_period_q(period) -> Q:
-    """A lifecycle.StagePeriod row of the last stage in which the project went into operation (in the period)."""
-    started = F("project__in_operation_since")
-    return (
-        Q(stage=Stage.DEPLOY_IMPROVE, entered_at__date__lte=started)
-        & (Q(exited_at__isnull=True) | Q(exited_at__date__gte=started))
-        & operation_started_q(period, prefix="project__")
-    )
-
-
 def with_stage_change(projects, exit: str, period):
     """Projects that left a stage this way (``lifecycle.choices.StageExit``) within the period."""
     from lifecycle.models import StagePeriod

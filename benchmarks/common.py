@@ -37,12 +37,27 @@ def require_postgres() -> None:
         sys.exit("Benchmarks run against PostgreSQL: set DATABASE_URL=postgres://…")
 
 
+def create_database_if_missing() -> None:
+    """Create the database ``DATABASE_URL`` names when it does not exist yet, as ``createdb`` would."""
+    import psycopg
+    from django.db import connection
+    from psycopg import sql
+
+    settings = connection.settings_dict
+    server = {"host": settings["HOST"], "port": settings["PORT"], "user": settings["USER"]}
+    server["password"] = settings["PASSWORD"]
+    with psycopg.connect(dbname="postgres", autocommit=True, **{k: v for k, v in server.items() if v}) as admin:
+        if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [settings["NAME"]]).fetchone():
+            admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(settings["NAME"])))
+
+
 def ensure_demo(projects: int) -> None:
-    """Load the demo portfolio into this database, reusing one that is already there."""
+    """Load the demo portfolio into this database (created if need be), reusing one already there."""
     from django.core.management import call_command
 
     from adoption.models import Project
 
+    create_database_if_missing()
     call_command("migrate", verbosity=0)
     call_command("seed_reference_data", stdout=open(os.devnull, "w"))  # noqa: SIM115
     if Project.objects.count() < projects:

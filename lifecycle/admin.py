@@ -116,7 +116,7 @@ class AuditEventAdmin(ScopedReadOnlyAdmin):
 
 @admin.register(StagePeriod)
 class StagePeriodAdmin(ScopedReadOnlyAdmin):
-    list_display = ["project", "stage", "entered_at", "exited_at", "exit"]
+    list_display = ["project", "stage", "entered_at", "exited_at", "exit", "days"]
     list_filter = ["stage", "exit"]
     list_select_related = ["project"]
     show_full_result_count = False

@@ -69,6 +69,11 @@ class ProjectLifecycle(ConcurrentTransitionMixin, models.Model):
         _("stage before hold"), max_length=20, choices=Stage.choices, blank=True, editable=False
     )
     in_operation_since = models.DateField(_("in operation since"), null=True, blank=True, editable=False)
+    # Kept with ``in_operation_since`` for the dashboard's cycle time of the last stage, so that it
+    # is read from the project's row rather than worked out again from its stage periods.
+    days_to_operation = models.PositiveIntegerField(
+        _("days from entering the last stage to operation"), null=True, blank=True, editable=False
+    )
     closure_reason = models.TextField(_("reason for cancellation or retirement"), blank=True, editable=False)
 
     class Meta:
@@ -99,6 +104,7 @@ class ProjectLifecycle(ConcurrentTransitionMixin, models.Model):
     def start_operation(self, *, at) -> None:
         """Operational-readiness gate passed: the project is in operation (stage unchanged)."""
         self.in_operation_since = timezone.localdate(at)
+        self.days_to_operation = (self.in_operation_since - timezone.localdate(self.stage_entered_at)).days
 
     @transition(
         field=stage,
@@ -112,7 +118,7 @@ class ProjectLifecycle(ConcurrentTransitionMixin, models.Model):
         if to_stage not in earlier_stages(self.stage):
             raise ValueError(f"{to_stage!r} is not earlier than {self.stage!r}")
         self.stage_entered_at = at
-        self.in_operation_since = None
+        self.in_operation_since = self.days_to_operation = None
         return to_stage
 
     @transition(

@@ -8,6 +8,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
+from django.utils import timezone
 
 from adoption import demo
 from adoption.choices import AdoptionStrategy, RiskTier, Role, ScopeLevel
@@ -15,7 +16,7 @@ from adoption.models import Project, User
 from lifecycle import screening
 from lifecycle.checklists import is_blocking, requirement
 from lifecycle.choices import AuditAction, ItemStatus, Requirement, ReviewStatus
-from lifecycle.models import AuditEvent, ChecklistItem, Evidence, GateReview, RiskScreening, StagePeriod
+from lifecycle.models import AuditEvent, ChecklistItem, Evidence, GateReview, RiskScreening, StagePeriod, whole_days
 from lifecycle.services import approve_gate_review, record_periodic_review
 from lifecycle.services.gates import review_interval
 from lifecycle.services.transitions import TRANSITION_EXITS
@@ -221,6 +222,8 @@ def test_every_history_matches_its_stage(output):
             assert (change.from_stage, change.to_stage) == (before.stage, after.stage)
             assert before.entered_at < before.exited_at == after.entered_at == change.at
             assert before.exit == TRANSITION_EXITS[change.details["transition"]]
+            assert before.days == whole_days(before.entered_at, before.exited_at)
+        assert visits[-1].days is None
         assert visits[0].stage == Stage.IDENTIFY
         assert visits[0].entered_at == project.created_at
 
@@ -228,6 +231,17 @@ def test_every_history_matches_its_stage(output):
         passed = {before.stage for before in visits[:-1] if before.exit == "advanced"}
         if project.in_operation_since:
             passed.add(Stage.DEPLOY_IMPROVE)
+            # Kept as start_operation keeps it: from the day the last stage was entered, that time.
+            (entered,) = [
+                timezone.localdate(period.entered_at)
+                for period in visits
+                if period.stage == Stage.DEPLOY_IMPROVE
+                and timezone.localdate(period.entered_at) <= project.in_operation_since
+                and (period.exited_at is None or timezone.localdate(period.exited_at) >= project.in_operation_since)
+            ]
+            assert project.days_to_operation == (project.in_operation_since - entered).days
+        else:
+            assert project.days_to_operation is None
         by_stage = defaultdict(list)
         for item in items[pk]:
             by_stage[item.stage].append(item)

@@ -71,9 +71,9 @@ def change_stage(*, project, by, transition: str, reason: str = "", **kwargs):
     except ConcurrentTransition:
         raise ActionRefused(CONCURRENT_CHANGE) from None
     target = project.stage
-    StagePeriod.objects.filter(project=project, exited_at__isnull=True).update(
-        exited_at=now, exit=TRANSITION_EXITS[transition]
-    )
+    for period in StagePeriod.objects.filter(project=project, exited_at__isnull=True):
+        period.exited_at, period.exit = now, TRANSITION_EXITS[transition]
+        period.save(update_fields=["exited_at", "exit", "days"])  # save() works out the days
     StagePeriod.objects.create(project=project, stage=target, entered_at=now)
     record(
         project=project,

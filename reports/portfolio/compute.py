@@ -14,11 +14,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
-from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from adoption.choices import AdoptionStrategy, OrgUnitKind, RiskTier, SolutionCategory
-from adoption.models import STAGE_TARGET_FIELDS, OrgUnit, ProjectQuerySet
+from adoption.models import OrgUnit, ProjectQuerySet, gate_target
 from adoption.quarters import Quarter
 from adoption.segments import (
     AsOf,
@@ -27,14 +26,13 @@ from adoption.segments import (
     held_at_q,
     in_segment,
     incident_open_q,
-    operation_period_q,
+    operation_started_q,
     period_gate_due_q,
     period_stalled_q,
     review_pending_q,
 )
 from lifecycle.models import GateReview, Incident, StagePeriod
 from lifecycle.stages import LIFECYCLE_STAGES, Stage
-from reports.portfolio.db import DaysBetween, DaysBetweenDates
 from reports.portfolio.figures import (
     BenefitFigures,
     Benefits,
@@ -366,7 +364,7 @@ def _gate_cycle_times(projects, period: Quarter | None) -> list[CycleTime]:
     """Days from entering a stage to passing its gate, per stage visit, for the first four stages."""
     rows = (
         _within(StagePeriod.objects.filter(gate_passed_q(GATED_STAGES, period)), projects)
-        .values("stage", days=DaysBetween("exited_at", "entered_at"))
+        .values("stage", "days")
         .annotate(count=Count("pk"))
         .order_by()
     )
@@ -377,14 +375,14 @@ def _gate_cycle_times(projects, period: Quarter | None) -> list[CycleTime]:
 
 
 def _operation_cycle_time(projects, period: Quarter | None) -> CycleTime:
-    """Days from entering the last stage to going into operation."""
+    """Days from entering the last stage to going into operation (kept on the project when it does)."""
     rows = (
-        _within(StagePeriod.objects.filter(operation_period_q(period)), projects)
-        .values(days=DaysBetweenDates("project__in_operation_since", TruncDate("entered_at")))
+        projects.filter(operation_started_q(period), days_to_operation__isnull=False)
+        .values("days_to_operation")
         .annotate(count=Count("pk"))
         .order_by()
     )
-    return _cycle_time(Stage.DEPLOY_IMPROVE, {row["days"]: row["count"] for row in rows})
+    return _cycle_time(Stage.DEPLOY_IMPROVE, {row["days_to_operation"]: row["count"] for row in rows})
 
 
 def _quarter_of(field: str, quarters: list[Quarter]) -> Case:
@@ -428,10 +426,6 @@ def _line(row: dict, prefix: str = "") -> ProjectLine:
     )
 
 
-def _target_of_stage(prefix: str = "") -> Case:
-    return Case(*(When(stage=stage, then=F(f"{prefix}{field}")) for stage, field in STAGE_TARGET_FIELDS.items()))
-
-
 def _lines(projects, ids, order: tuple[str, ...], **extra) -> list[ProjectLine]:
     """The short list's projects: chosen from the covering index, then only they are read in full."""
     rows = (
@@ -461,11 +455,11 @@ def _gates_due_list(projects, as_of: AsOf, length: int) -> list[ProjectLine]:
     """The projects whose current gate is due soonest (or most overdue)."""
     if as_of.live:
         order = ("target", "pk")
-        due = in_segment(projects, Segment.GATE_DUE, as_of).annotate(target=_target_of_stage())
-        return _lines(projects, due.order_by(*order).values("pk")[:length], order, target=_target_of_stage())
+        due = in_segment(projects, Segment.GATE_DUE, as_of).annotate(target=gate_target())
+        return _lines(projects, due.order_by(*order).values("pk")[:length], order, target=gate_target())
     rows = (
         StagePeriod.objects.filter(held_at_q(as_of.moment), period_gate_due_q(as_of), project__in=projects)
-        .annotate(target=_target_of_stage("project__"))
+        .annotate(target=gate_target("project__"))
         .order_by("target", "pk")
         .values(*(f"project__{name}" for name in LINE_FIELDS), "stage", "target", since=F("entered_at"))
     )

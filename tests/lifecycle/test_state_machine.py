@@ -4,9 +4,12 @@ The transitions are driven through the services, as users drive them; the machin
 declarations (conditions, permissions) are checked through django-fsm's API.
 """
 
+from datetime import datetime, timedelta
 from itertools import pairwise
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.utils import timezone
 from django_fsm import has_transition_perm
 
@@ -22,7 +25,7 @@ from lifecycle.services import (
     return_gate_review,
 )
 from lifecycle.stages import LIFECYCLE_STAGES, Stage
-from tests.factories import bring_to_stage, complete_stage, pass_gate, put_in_operation
+from tests.factories import bring_to_stage, complete_stage, make_project, pass_gate, pass_gate_quickly, put_in_operation
 from tests.lifecycle.assertions import stage_changes
 
 pytestmark = pytest.mark.django_db
@@ -58,6 +61,29 @@ def test_each_stage_visit_is_one_stage_period_closed_by_the_next(project, po, ap
         (Stage.SEARCH, "advanced", True),
         (Stage.VENDOR_SELECTION, "advanced", True),
     ]
+
+
+def test_the_transitions_keep_the_days_the_cycle_times_count(po, ap):
+    """Whole days in each stage left; calendar days from entering the last stage to operation."""
+    start = datetime(2026, 1, 5, 23, 0, tzinfo=ZoneInfo("Asia/Hong_Kong"))
+    with time_machine.travel(start, tick=False):
+        project = make_project(by=po)
+    for days, hours in ((3, 2), (1, 0), (0, 5), (12, 17)):  # identify to test_validate, left at 23:00
+        start += timedelta(days=days, hours=hours)
+        with time_machine.travel(start, tick=False):
+            pass_gate_quickly(project, officer_user=po, approver_user=ap)
+    with time_machine.travel(start + timedelta(hours=2), tick=False):  # 23:00 + 2 hours: the next day
+        pass_gate_quickly(project, officer_user=po, approver_user=ap)
+    project.refresh_from_db()
+    periods = StagePeriod.objects.filter(project=project).order_by("entered_at")
+    assert [(period.stage, period.days) for period in periods] == [
+        (Stage.IDENTIFY, 3),
+        (Stage.SEARCH, 1),
+        (Stage.VENDOR_SELECTION, 0),
+        (Stage.TEST_VALIDATE, 12),
+        (Stage.DEPLOY_IMPROVE, None),  # still in it
+    ]
+    assert (project.in_operation_since, project.days_to_operation) == (datetime(2026, 1, 23).date(), 1)
 
 
 @pytest.mark.parametrize("stage", [Stage.IDENTIFY, Stage.VENDOR_SELECTION, Stage.DEPLOY_IMPROVE])

@@ -1,17 +1,19 @@
 """The portfolio query layer against the known portfolio of ``conftest.py``: every figure, now and
 as at the end of a past quarter, worked out by hand from the story there."""
 
+import importlib
 from collections import defaultdict
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.apps import apps
 
 from adoption.models import Project
 from adoption.quarters import Quarter
 from adoption.segments import AsOf, Segment, existing, in_segment
 from lifecycle.choices import AuditAction
-from lifecycle.models import AuditEvent
+from lifecycle.models import AuditEvent, StagePeriod
 from lifecycle.stages import Stage
 from reports.portfolio import QUERIES, QUERIES_AT_A_PAST_MOMENT, Benefits, portfolio_figures
 from reports.portfolio.compute import percentile
@@ -105,6 +107,21 @@ def test_cycle_times_agree_with_the_audit_trail(portfolio, now):
         durations = sorted(visits[cycle.stage])
         assert cycle.count == len(durations)
         assert cycle.median == percentile([(days, 1) for days in durations], 0.5)
+
+
+def test_the_migration_fills_the_days_as_the_transitions_keep_them(portfolio, now):
+    """Projects from before the days were kept get the same days from the migration."""
+    periods = dict(StagePeriod.objects.values_list("pk", "days"))
+    projects = dict(Project.objects.values_list("pk", "days_to_operation"))
+    assert set(periods.values()) - {None}
+    assert set(projects.values()) - {None}
+    StagePeriod.objects.update(days=None)
+    Project.objects.update(days_to_operation=None)
+
+    importlib.import_module("lifecycle.migrations.0004_stage_period_days").fill_days(apps, None)
+
+    assert dict(StagePeriod.objects.values_list("pk", "days")) == periods
+    assert dict(Project.objects.values_list("pk", "days_to_operation")) == projects
 
 
 def test_stage_changes_per_quarter(portfolio, now):
