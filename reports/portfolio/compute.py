@@ -28,6 +28,8 @@ from adoption.segments import (
     incident_open_q,
     operation_started_q,
     period_gate_due_q,
+    period_in_operation_q,
+    period_overdue_q,
     period_stalled_q,
     review_pending_q,
 )
@@ -50,18 +52,10 @@ LIST_LENGTH = 10
 # figure by B/D and stage, the mix and the registrations by quarter in one pass over the
 # projects; gate reviews waiting and open incidents by B/D; incidents by severity; two
 # cycle-time histograms; stage changes by quarter; the stalled and gates-due lists. At a past
-# moment the figures by B/D take seven queries, not three, and the mix and registrations two more.
+# moment, the same: the one pass goes over the stage periods the projects were in then.
 QUERIES = 10
-QUERIES_AT_A_PAST_MOMENT = 16
+QUERIES_AT_A_PAST_MOMENT = QUERIES
 
-# Segments counted per B/D, each with its one definition (adoption.segments, ProjectQuerySet).
-COUNTED_SEGMENTS = {
-    "stalled": Segment.STALLED,
-    "awaiting_gate_review": Segment.AWAITING_GATE_REVIEW,
-    "periodic_review_overdue": Segment.PERIODIC_REVIEW_OVERDUE,
-    "with_open_incidents": Segment.WITH_OPEN_INCIDENTS,
-    "gate_due": Segment.GATE_DUE,
-}
 GATED_STAGES = LIFECYCLE_STAGES[:-1]  # left by a gate review; the last one by going into operation
 
 
@@ -161,40 +155,68 @@ MIX_FIELDS = {"strategy": AdoptionStrategy, "category": SolutionCategory, "risk_
 
 
 def _tally_now(projects, as_of: AsOf, quarters: list[Quarter]) -> _Tally:
-    """Every figure per B/D in one pass over the projects, counting each segment by its own
-    condition (``ProjectQuerySet.*_q``), with the mix and the registrations by quarter; plus one
-    small query per segment kept in another table."""
+    """The pass over the projects themselves: their stage now, each segment by its own condition
+    (``ProjectQuerySet.*_q``)."""
     conditions = {
         "in_operation": ProjectQuerySet.in_operation_q(),
         "stalled": ProjectQuerySet.stalled_q(now=as_of.moment),
         "periodic_review_overdue": ProjectQuerySet.periodic_review_overdue_q(today=as_of.day),
         "gate_due": ProjectQuerySet.gate_due_q(today=as_of.day),
     }
+    return _tally(projects.values("bd_id", "stage"), projects, as_of, quarters, conditions)
+
+
+def _tally_then(projects, as_of: AsOf, quarters: list[Quarter]) -> _Tally:
+    """The pass over the stage periods the projects were in at a past moment, each segment by its
+    as-at definition (``adoption.segments.period_*_q``)."""
+    conditions = {
+        "in_operation": period_in_operation_q(as_of),
+        "stalled": period_stalled_q(as_of),
+        "periodic_review_overdue": period_overdue_q(as_of),
+        "gate_due": period_gate_due_q(as_of),
+    }
+    periods = StagePeriod.objects.filter(held_at_q(as_of.moment), project__in=projects)
+    rows = periods.values("stage", bd_id=F("project__bd_id"))
+    return _tally(rows, projects, as_of, quarters, conditions, prefix="project__")
+
+
+def _tally(rows, projects, as_of: AsOf, quarters: list[Quarter], conditions: dict[str, Q], prefix: str = "") -> _Tally:
+    """Every figure per B/D and stage in one pass over ``rows`` (projects, or stage periods whose
+    project fields are reached through ``prefix``), counting each segment of ``conditions``, with
+    the mix and the registrations by quarter; plus one small query per segment kept in another
+    table."""
     in_operation = conditions["in_operation"]
     mix = {
-        f"{field}:{value}": Count("pk", filter=Q(**{field: value}))
+        f"{field}:{value}": Count("pk", filter=Q(**{f"{prefix}{field}": value}))
         for field, choices in MIX_FIELDS.items()
         for value in choices.values
     }
+    created = f"{prefix}created_at"
     registered = {
-        f"registered:{index}": Count("pk", filter=Q(created_at__gte=quarter.start, created_at__lt=quarter.end))
+        f"registered:{index}": Count(
+            "pk", filter=Q(**{f"{created}__gte": quarter.start, f"{created}__lt": quarter.end})
+        )
         for index, quarter in enumerate(quarters)
     }
-    rows = projects.values("bd_id", "stage").annotate(
+    realised_hours, realised_cost = (
+        f"{prefix}realised_staff_hours_per_year",
+        f"{prefix}realised_cost_saving_hkd_per_year",
+    )
+    rows = rows.annotate(
         count=Count("pk"),
-        **_benefit_sums(),
+        **_benefit_sums(prefix),
         **{name: Count("pk", filter=condition) for name, condition in conditions.items()},
-        **{f"operating_{name}": value for name, value in _benefit_sums(condition=in_operation).items()},
-        realised_hours=Sum("realised_staff_hours_per_year", filter=in_operation),
-        realised_cost=Sum("realised_cost_saving_hkd_per_year", filter=in_operation),
+        **{f"operating_{name}": value for name, value in _benefit_sums(prefix, in_operation).items()},
+        realised_hours=Sum(realised_hours, filter=in_operation),
+        realised_cost=Sum(realised_cost, filter=in_operation),
         reporting=Count(
             "pk",
             filter=in_operation
-            & (Q(realised_staff_hours_per_year__isnull=False) | Q(realised_cost_saving_hkd_per_year__isnull=False)),
+            & (Q(**{f"{realised_hours}__isnull": False}) | Q(**{f"{realised_cost}__isnull": False})),
         ),
         **mix,
         **registered,
-    )
+    ).order_by()
     counts: dict[int, dict] = defaultdict(lambda: defaultdict(int))
     stages: dict[int, dict[str, int]] = defaultdict(dict)
     mixes = {field: Counter() for field in MIX_FIELDS}
@@ -246,80 +268,6 @@ def _count_projects_by_unit(records, several_per_project: bool) -> dict[int, int
     count = Count("project", distinct=several_per_project)
     rows = records.values(bd_id=F("project__bd_id")).annotate(count=count).order_by()
     return {row["bd_id"]: row["count"] for row in rows}
-
-
-def _tally_then(projects, as_of: AsOf, quarters: list[Quarter]) -> _Tally:
-    per_unit, benefits = _per_unit_then(projects, as_of)
-    strategy, category, tier = _mix(projects, as_of)
-    registered = {
-        row["quarter"]: row["count"]
-        for row in projects.filter(created_at__gte=quarters[0].start, created_at__lt=quarters[-1].end)
-        .values(quarter=_quarter_of("created_at", quarters))
-        .annotate(count=Count("pk"))
-    }
-    return _Tally(per_unit, benefits, strategy, category, tier, registered)
-
-
-def _per_unit_then(projects, as_of: AsOf) -> tuple[dict[int, UnitFigures], BenefitFigures]:
-    """The same figures as at a past moment: the stage each project was in then (its stage
-    period), each segment by its as-at definition (``adoption.segments``)."""
-    rows = (
-        StagePeriod.objects.filter(held_at_q(as_of.moment), project__in=projects)
-        .values("stage", bd_id=F("project__bd_id"))
-        .annotate(count=Count("pk"), **_benefit_sums("project__"))
-    )
-    stages: dict[int, dict[str, int]] = defaultdict(dict)
-    expected_active = Benefits()
-    for row in rows:
-        stages[row["bd_id"]][row["stage"]] = row["count"]
-        if row["stage"] in LIFECYCLE_STAGES:
-            expected_active += _benefits(row)
-    operating = (
-        in_segment(projects, Segment.IN_OPERATION, as_of)
-        .values("bd_id")
-        .annotate(
-            count=Count("pk"),
-            **_benefit_sums(),
-            realised_hours=Sum("realised_staff_hours_per_year"),
-            realised_cost=Sum("realised_cost_saving_hkd_per_year"),
-            reporting=Count(
-                "pk",
-                filter=Q(realised_staff_hours_per_year__isnull=False)
-                | Q(realised_cost_saving_hkd_per_year__isnull=False),
-            ),
-        )
-    )
-    counts: dict[int, dict] = defaultdict(lambda: defaultdict(int))
-    expected_operating = realised = Benefits()
-    reporting = 0
-    for row in operating:
-        counts[row["bd_id"]]["in_operation"] = row["count"]
-        expected_operating += _benefits(row)
-        realised += Benefits(row["realised_hours"] or 0, row["realised_cost"] or Decimal("0"))
-        reporting += row["reporting"]
-    for name, segment in COUNTED_SEGMENTS.items():
-        for unit_id, count in _count_by_unit(in_segment(projects, segment, as_of)).items():
-            counts[unit_id][name] = count
-    per_unit = {
-        unit_id: UnitFigures(unit_id=unit_id, by_stage=by_stage, **counts[unit_id])
-        for unit_id, by_stage in stages.items()
-    }
-    return per_unit, BenefitFigures(expected_active, expected_operating, realised, reporting)
-
-
-def _count_by_unit(projects) -> dict[int, int]:
-    return {row["bd_id"]: row["count"] for row in projects.values("bd_id").annotate(count=Count("pk"))}
-
-
-def _mix(projects, as_of: AsOf) -> tuple[dict[str, int], dict[str, int], dict[str, int]]:
-    """The active projects by adoption strategy, solution category and risk tier."""
-    strategy, category, tier = Counter(), Counter(), Counter()
-    rows = in_segment(projects, Segment.ACTIVE, as_of).values("strategy", "category", "risk_tier")
-    for row in rows.annotate(count=Count("pk")):
-        strategy[row["strategy"]] += row["count"]
-        category[row["category"]] += row["count"]
-        tier[row["risk_tier"]] += row["count"]
-    return dict(strategy), dict(category), dict(tier)
 
 
 def _open_incidents(projects, as_of: AsOf) -> dict[str, int]:

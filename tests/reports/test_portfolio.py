@@ -209,6 +209,23 @@ def test_segments_read_from_history_at_now_are_the_live_segments(portfolio, now,
     assert live == history
 
 
+def test_the_pass_over_the_stage_periods_held_then_gives_the_figures_of_now(portfolio, now):
+    """A past moment's figures come from the stage periods held then; just after now, they are now's."""
+    projects = Project.objects.all()
+    live = portfolio_figures(projects, as_of=AsOf(now, live=True))
+    then = portfolio_figures(projects, as_of=AsOf(now + timedelta(microseconds=1), live=False))
+    assert then.per_unit == live.per_unit
+    assert then.benefits == live.benefits
+    assert (then.strategy_mix, then.category_mix, then.tier_mix) == (
+        live.strategy_mix,
+        live.category_mix,
+        live.tier_mix,
+    )
+    assert then.quarters == live.quarters
+    assert (then.stalled_list, then.gates_due_list) == (live.stalled_list, live.gates_due_list)
+    assert then.open_incidents_by_severity == live.open_incidents_by_severity
+
+
 def test_a_past_moment_sees_a_project_in_the_stage_it_was_in(portfolio, now):
     p8 = portfolio["p8"]
     projects = Project.objects.filter(pk=p8.pk)
