@@ -151,7 +151,7 @@ def _held(as_of: AsOf, condition: Q | None = None):
 
 
 def existing(projects, as_of: AsOf):
-    """The projects registered by then (all of them, now); each was in one stage period from then on."""
+    """The projects registered before then (all of them, now)."""
     return projects if as_of.live else projects.filter(created_at__lt=as_of.moment)
 
 
